@@ -1,0 +1,38 @@
+"""The ``statusbook`` command: a thin Click layer over the core.
+
+Each command lives in its own module; domain errors become messages and exit codes in
+this package and nowhere else: 0 clean, 1 problems found, 2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..catalog import CATALOG_FILE_NAME
+from .common import AppContext
+from .validate import schema, validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="STATUSBOOK_CONFIG",
+    help=f"The catalog file. Default: the nearest {CATALOG_FILE_NAME} above the working folder.",
+)
+@click.version_option(__version__, prog_name="statusbook")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """Record incidents in Git and publish a status page."""
+    ctx.obj = AppContext(config)
+
+
+for command in (validate, schema):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="statusbook")

@@ -1,0 +1,319 @@
+"""The domain model: what an incident record and the component catalog mean.
+
+Plain frozen dataclasses and string enums. Nothing here reads files, the clock or
+MkDocs; every derived fact that depends on time takes ``now`` as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+
+class Kind(StrEnum):
+    """What sort of event a record describes."""
+
+    OUTAGE = "outage"
+    DEGRADATION = "degradation"
+    NETWORK = "network"
+    BUG = "bug"
+    SECURITY = "security"
+    DATA_LOSS = "data-loss"
+    THIRD_PARTY = "third-party"
+    MAINTENANCE = "maintenance"
+
+
+class Impact(StrEnum):
+    """Overall impact, in Statuspage's vocabulary."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _IMPACT_RANK[self]
+
+
+_IMPACT_RANK = {Impact.NONE: 0, Impact.MINOR: 1, Impact.MAJOR: 2, Impact.CRITICAL: 3}
+
+
+class ComponentStatus(StrEnum):
+    """A component's status, in Statuspage's vocabulary."""
+
+    OPERATIONAL = "operational"
+    UNDER_MAINTENANCE = "under_maintenance"
+    DEGRADED_PERFORMANCE = "degraded_performance"
+    PARTIAL_OUTAGE = "partial_outage"
+    MAJOR_OUTAGE = "major_outage"
+
+    @property
+    def severity(self) -> int:
+        """Worse is higher. Planned maintenance ranks below any unplanned trouble."""
+        return _STATUS_SEVERITY[self]
+
+
+_STATUS_SEVERITY = {status: rank for rank, status in enumerate(ComponentStatus)}
+
+#: Statuses an incident or maintenance can put a component in (``operational`` is the way back).
+IMPAIRED_STATUSES = tuple(status for status in ComponentStatus if status.severity > 0)
+
+
+def worst_status(statuses: Iterator[ComponentStatus] | list[ComponentStatus]) -> ComponentStatus:
+    """The most severe of ``statuses``; operational when there are none."""
+    return max(statuses, key=_STATUS_SEVERITY.__getitem__, default=ComponentStatus.OPERATIONAL)
+
+
+class UpdateStatus(StrEnum):
+    """The lifecycle status an update announces.
+
+    Incidents move investigating → identified → monitoring → resolved; maintenance moves
+    scheduled → in_progress → verifying → completed (or cancelled). ``update`` is a plain
+    progress note that leaves the lifecycle where it was.
+    """
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    UPDATE = "update"
+
+
+INCIDENT_UPDATE_STATUSES = (
+    UpdateStatus.INVESTIGATING,
+    UpdateStatus.IDENTIFIED,
+    UpdateStatus.MONITORING,
+    UpdateStatus.RESOLVED,
+    UpdateStatus.UPDATE,
+)
+MAINTENANCE_UPDATE_STATUSES = (
+    UpdateStatus.SCHEDULED,
+    UpdateStatus.IN_PROGRESS,
+    UpdateStatus.VERIFYING,
+    UpdateStatus.COMPLETED,
+    UpdateStatus.CANCELLED,
+    UpdateStatus.UPDATE,
+)
+
+
+class MaintenanceState(StrEnum):
+    """Where a maintenance window stands at a given instant."""
+
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ActionStatus(StrEnum):
+    """Progress of a postmortem action item."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+# --- the catalog ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    id: str
+    name: str
+    monitored_since: datetime
+    description: str | None = None
+    group: str | None = None
+    #: Promised availability in percent (``99.9``); ``None`` when no SLA applies.
+    sla_target: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SlaPolicy:
+    """How downtime is counted. Defaults follow Statuspage's uptime weighting."""
+
+    weights: Mapping[ComponentStatus, float] = field(
+        default_factory=lambda: {
+            ComponentStatus.MAJOR_OUTAGE: 1.0,
+            ComponentStatus.PARTIAL_OUTAGE: 0.3,
+            ComponentStatus.DEGRADED_PERFORMANCE: 0.0,
+            ComponentStatus.UNDER_MAINTENANCE: 0.0,
+            ComponentStatus.OPERATIONAL: 0.0,
+        }
+    )
+    #: Planned maintenance leaves the SLA denominator, as cloud SLAs do.
+    exclude_maintenance: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    name: str
+    url: str | None = None
+    language: str = "en"
+    time_zone: str = "UTC"
+    #: Link prefix for "edit this record", e.g. ``https://github.com/org/status/edit/main/``.
+    edit_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """The single source of truth for components, groups, SLA policy and site settings."""
+
+    site: Site
+    components: tuple[Component, ...]
+    groups: tuple[Group, ...] = ()
+    sla: SlaPolicy = field(default_factory=SlaPolicy)
+    #: Where the records live, resolved against the catalog file's folder.
+    records_dir: Path = Path("incidents")
+    #: The catalog file itself, for messages.
+    path: Path | None = None
+
+    def component(self, component_id: str) -> Component | None:
+        for component in self.components:
+            if component.id == component_id:
+                return component
+        return None
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        return tuple(component.id for component in self.components)
+
+
+# --- the record ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """One post on an incident's timeline."""
+
+    at: datetime
+    status: UpdateStatus
+    message: str
+    author: str | None = None
+    #: Component statuses this update sets, in the order written.
+    components: Mapping[str, ComponentStatus] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    title: str
+    owner: str
+    status: ActionStatus = ActionStatus.OPEN
+    due: date | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Postmortem:
+    """How the incident happened and what stops it happening again."""
+
+    summary: str
+    root_cause: str
+    action_items: tuple[ActionItem, ...] = ()
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceWindow:
+    """Planned times, the actual ones once known, and an optional manual state."""
+
+    scheduled_start: datetime
+    scheduled_end: datetime
+    started: datetime | None = None
+    completed: datetime | None = None
+    #: A state set by hand (``cancelled``, or ``in_progress`` for an overrun); wins over time.
+    state: MaintenanceState | None = None
+
+    def state_at(self, now: datetime) -> MaintenanceState:
+        if self.state is not None:
+            return self.state
+        start = self.started or self.scheduled_start
+        end = self.completed or self.scheduled_end
+        if now < start:
+            return MaintenanceState.SCHEDULED
+        if now < end:
+            return MaintenanceState.IN_PROGRESS
+        return MaintenanceState.COMPLETED
+
+    def interval_at(self, now: datetime) -> tuple[datetime, datetime] | None:
+        """When the window actually held components, as known at ``now`` (clipped to it)."""
+        state = self.state_at(now)
+        if state in (MaintenanceState.CANCELLED, MaintenanceState.SCHEDULED):
+            return None
+        start = self.started or self.scheduled_start
+        planned_end = self.completed or self.scheduled_end
+        end = now if state is MaintenanceState.IN_PROGRESS else min(planned_end, now)
+        return (start, end) if start < end else None
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One record: an incident, or (``kind: maintenance``) a scheduled maintenance."""
+
+    id: str
+    title: str
+    kind: Kind
+    impact: Impact
+    #: When impact began; each affected component starts in the status given here.
+    started: datetime
+    components: Mapping[str, ComponentStatus]
+    updates: tuple[Update, ...]
+    resolved: datetime | None = None
+    manager: str | None = None
+    postmortem: Postmortem | None = None
+    maintenance: MaintenanceWindow | None = None
+    #: The Markdown narrative after the front matter.
+    body: str = ""
+    path: Path | None = None
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.maintenance is not None
+
+    @property
+    def affected_components(self) -> tuple[str, ...]:
+        """Every component the record touches, in first-mentioned order."""
+        seen = dict.fromkeys(self.components)
+        for update in self.updates:
+            seen.update(dict.fromkeys(update.components))
+        return tuple(seen)
+
+    @property
+    def lifecycle_status(self) -> UpdateStatus | None:
+        """The status the latest non-plain update announced."""
+        for update in reversed(self.updates):
+            if update.status is not UpdateStatus.UPDATE:
+                return update.status
+        return None
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved is not None
+
+    def status_changes(self) -> Iterator[tuple[datetime, str, ComponentStatus]]:
+        """Component status changes in time order: the initial statuses, then each update's.
+
+        The return to operational at the end (``resolved``, or the end of a maintenance
+        window) is not included: when that happens can depend on ``now``.
+        """
+        for component, status in self.components.items():
+            yield self.started, component, status
+        for update in self.updates:
+            for component, status in update.components.items():
+                yield update.at, component, status

@@ -1,0 +1,170 @@
+"""Problems found in records and the catalog: values, not exceptions.
+
+Every rule has a stable code (for tools and suppression), a short name, a severity and a
+sentence that tells a tired person how to fix it. Rules live here in one table so the
+README, the JSON output and the tests all read the same list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+_RULES = [
+    # reading the file
+    Rule(
+        "SB001", "unreadable-file", Severity.ERROR, "The file cannot be read or is not UTF-8 text."
+    ),
+    Rule(
+        "SB002",
+        "missing-front-matter",
+        Severity.ERROR,
+        "The file does not start with YAML front matter between '---' lines.",
+    ),
+    Rule("SB003", "yaml-syntax", Severity.ERROR, "The front matter is not valid YAML."),
+    Rule(
+        "SB004",
+        "duplicate-key",
+        Severity.ERROR,
+        "A key appears twice in one mapping; YAML would silently keep only the last.",
+    ),
+    # shape
+    Rule(
+        "SB101",
+        "unknown-key",
+        Severity.ERROR,
+        "A key the format does not define (custom data goes under keys starting with 'x-').",
+    ),
+    Rule("SB102", "missing-key", Severity.ERROR, "A required key is missing."),
+    Rule("SB103", "wrong-type", Severity.ERROR, "A value has the wrong type."),
+    Rule("SB104", "invalid-value", Severity.ERROR, "A value is not one of the allowed ones."),
+    Rule("SB105", "empty-text", Severity.ERROR, "A title, message or name is empty."),
+    # time
+    Rule("SB201", "invalid-timestamp", Severity.ERROR, "A timestamp or date cannot be parsed."),
+    Rule("SB202", "naive-timestamp", Severity.ERROR, "A timestamp has no time zone."),
+    Rule(
+        "SB203",
+        "future-timestamp",
+        Severity.ERROR,
+        "Something is recorded as having happened in the future.",
+    ),
+    Rule(
+        "SB204",
+        "updates-out-of-order",
+        Severity.ERROR,
+        "Updates are not in chronological order (oldest first).",
+    ),
+    Rule(
+        "SB205",
+        "start-after-first-update",
+        Severity.ERROR,
+        "The incident starts after its first update was posted.",
+    ),
+    Rule("SB206", "end-before-start", Severity.ERROR, "An end time precedes its start time."),
+    # lifecycle
+    Rule("SB301", "unknown-component", Severity.ERROR, "A component id is not in the catalog."),
+    Rule(
+        "SB302",
+        "resolved-without-time",
+        Severity.ERROR,
+        "The incident is resolved but has no 'resolved' time.",
+    ),
+    Rule(
+        "SB303",
+        "update-after-resolution",
+        Severity.ERROR,
+        "An update is dated after the incident's resolution.",
+    ),
+    Rule(
+        "SB304",
+        "resolution-without-resolved-update",
+        Severity.ERROR,
+        "A 'resolved' time is set but the last update does not resolve the incident.",
+    ),
+    Rule(
+        "SB305",
+        "no-updates",
+        Severity.ERROR,
+        "An incident has no updates; customers would see no explanation.",
+    ),
+    Rule(
+        "SB306",
+        "maintenance-field-on-incident",
+        Severity.ERROR,
+        "A maintenance-only field is set on an incident, or the reverse.",
+    ),
+    Rule(
+        "SB307",
+        "completed-without-time",
+        Severity.ERROR,
+        "A maintenance is marked completed but has no 'completed' time.",
+    ),
+    Rule(
+        "SB308",
+        "no-components",
+        Severity.WARNING,
+        "The record names no affected component, so no status or uptime changes.",
+    ),
+    # files and ids
+    Rule(
+        "SB401",
+        "file-name",
+        Severity.ERROR,
+        "The file name does not follow incidents/YYYY/YYYY-MM-DD-slug.md.",
+    ),
+    Rule("SB402", "duplicate-id", Severity.ERROR, "Two records have the same id (file name)."),
+    Rule(
+        "SB403",
+        "file-date-mismatch",
+        Severity.WARNING,
+        "The date in the file name differs from the record's start date.",
+    ),
+    # catalog
+    Rule("SB501", "catalog", Severity.ERROR, "The catalog (statusbook.yml) is invalid."),
+]
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in _RULES}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding: where it is, which rule, what is wrong and how to fix it."""
+
+    path: Path
+    line: int | None
+    column: int | None
+    code: str
+    message: str
+    fix: str = ""
+    severity: Severity | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity is None:
+            object.__setattr__(self, "severity", RULES[self.code].severity)
+
+    @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (str(self.path), self.line or 0, self.column or 0, self.code)

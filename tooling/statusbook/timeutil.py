@@ -1,0 +1,84 @@
+"""Timestamps: everything is timezone-aware and normalised to UTC."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+
+
+class TimestampError(ValueError):
+    """A timestamp could not be read; ``naive`` tells a missing zone from garbage."""
+
+    def __init__(self, message: str, *, naive: bool = False) -> None:
+        super().__init__(message)
+        self.naive = naive
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Parse ISO 8601 with an explicit zone (``Z`` or an offset) into UTC.
+
+    A time without a zone is refused: in a public record "14:00" means a different
+    instant to every reader, so the writer must say which one they meant.
+    """
+    candidate = text.strip()
+    try:
+        value = datetime.fromisoformat(candidate)
+    except ValueError:
+        raise TimestampError(f"{text!r} is not an ISO 8601 timestamp") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise TimestampError(f"{text!r} has no time zone", naive=True)
+    return value.astimezone(UTC)
+
+
+def parse_date(text: str) -> date:
+    """Parse an ISO 8601 calendar date (``2026-11-20``)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise TimestampError(f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def format_timestamp(value: datetime) -> str:
+    """The canonical way statusbook writes an instant: UTC, seconds, ``Z``."""
+    utc = value.astimezone(UTC).replace(microsecond=0)
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resolve_now(explicit: str | None = None, environ: dict[str, str] | None = None) -> datetime:
+    """The instant a command or build works at.
+
+    An explicit ``--now`` wins, then ``SOURCE_DATE_EPOCH`` (reproducible builds), then the
+    clock. This is the only place statusbook reads the clock.
+    """
+    if explicit:
+        return parse_timestamp(explicit)
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise TimestampError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+            ) from None
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def format_duration(delta: timedelta) -> str:
+    """A short human duration: ``2h 05m``, ``3d 4h``, ``45s``."""
+    seconds = int(delta.total_seconds())
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, _ = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m"
