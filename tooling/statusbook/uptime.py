@@ -232,7 +232,10 @@ class Uptime:
 
 
 def measure(
-    timeline: ComponentTimeline, period: Period, policy: SlaPolicy, weights: Sequence[Fraction] | None = None
+    timeline: ComponentTimeline,
+    period: Period,
+    policy: SlaPolicy,
+    weights: Sequence[Fraction] | None = None,
 ) -> Uptime:
     """Uptime of one component in ``period`` (clipped to ``now`` and ``monitored_since``)."""
     tally = timeline.tally(to_seconds(period.start), to_seconds(period.end))
@@ -252,7 +255,11 @@ def _uptime(
     weights: Sequence[Fraction],
 ) -> Uptime:
     downtime = sum(
-        (weights[severity] * seconds for severity, seconds in enumerate(tally.unplanned) if seconds),
+        (
+            weights[severity] * seconds
+            for severity, seconds in enumerate(tally.unplanned)
+            if seconds
+        ),
         Fraction(0),
     )
     observed = tally.observed
@@ -262,7 +269,11 @@ def _uptime(
     else:
         counted = observed
         downtime += sum(
-            (weights[severity] * seconds for severity, seconds in enumerate(tally.planned) if seconds),
+            (
+                weights[severity] * seconds
+                for severity, seconds in enumerate(tally.planned)
+                if seconds
+            ),
             Fraction(0),
         )
     return Uptime(

@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..catalog import CATALOG_FILE_NAME
 from .common import AppContext
+from .sla import sla
 from .validate import schema, validate
 
 
@@ -30,7 +31,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = AppContext(config)
 
 
-for command in (validate, schema):
+for command in (validate, schema, sla):
     cli.add_command(command)
 
 
