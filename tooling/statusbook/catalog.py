@@ -138,6 +138,6 @@ def _build(data: dict[str, Any], path: Path) -> Catalog:
             weights=weights,
             exclude_maintenance=sla.get("exclude_maintenance", defaults.exclude_maintenance),
         ),
-        records_dir=path.parent / data.get("records", "incidents"),
+        records_dir=(path.parent / data.get("records", "incidents")).resolve(),
         path=path,
     )

@@ -28,6 +28,10 @@ _OPENING_LINE = re.compile(r"---[ \t]*\r?\n")
 KeyPath = tuple[str | int, ...]
 
 
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 class _FrontMatterLoader(yaml.CSafeLoader):
     """CSafeLoader that keeps timestamps as text and notices duplicate keys."""
 
@@ -41,28 +45,76 @@ class _FrontMatterLoader(yaml.CSafeLoader):
         #: (key, where it is repeated, where it first appeared)
         self.duplicates: list[tuple[Any, yaml.Mark, yaml.Mark]] = []
 
+    def construct_plain(self, root: yaml.Node) -> Any:
+        """Build data from the node tree, doing the common tags directly.
+
+        Strings, plain mappings and sequences (nearly every node of a record) skip
+        SafeConstructor's generic machinery, which is most of the cost of a parse; other
+        tags and merge keys go through it unchanged. Aliased nodes are built once, so an
+        alias bomb stays as small as its text.
+        """
+        built: dict[int, Any] = {}
+
+        def build(node: yaml.Node) -> Any:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            identity = id(node)
+            if identity in built:
+                return built[identity]
+            if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+                value: Any = [build(item) for item in node.value]
+            elif tag == _MAP and isinstance(node, yaml.MappingNode) and not _has_merge(node):
+                value = {}
+                for key_node, value_node in node.value:
+                    key = build(key_node)
+                    if key in value:
+                        self._duplicate(node, key_node, key)
+                    value[key] = build(value_node)
+            else:
+                value = self.construct_object(node, deep=True)
+            built[identity] = value
+            return value
+
+        return build(root)
+
+    def _duplicate(self, node: yaml.MappingNode, repeated: yaml.Node, key: Any) -> None:
+        first = next(k for k, _ in node.value if k.value == repeated.value)
+        self.duplicates.append((key, repeated.start_mark, first.start_mark))
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        own_keys = [key for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"]
+        """The merge-key path: SafeConstructor's mapping, plus the duplicate check."""
+        own_keys = [key for key, _ in node.value if key.tag != _MERGE]
         mapping = super().construct_mapping(node, deep=deep)
-        if len({(key.tag, key.value) for key in own_keys}) < len(own_keys):
-            first: dict[tuple[str, Any], yaml.Mark] = {}
-            for key in own_keys:
-                identity = (key.tag, key.value)
-                if identity in first:
-                    self.duplicates.append((key.value, key.start_mark, first[identity]))
-                first.setdefault(identity, key.start_mark)
+        first: dict[tuple[str, Any], yaml.Mark] = {}
+        for key in own_keys:
+            identity = (key.tag, key.value)
+            if identity in first:
+                self.duplicates.append((key.value, key.start_mark, first[identity]))
+            first.setdefault(identity, key.start_mark)
         return mapping
 
 
-def parse_yaml(text: str) -> tuple[Any, yaml.Node | None, list[tuple[Any, yaml.Mark, yaml.Mark]]]:
-    """Parse one YAML document; returns data, its node tree and any duplicate keys."""
+def _has_merge(node: yaml.MappingNode) -> bool:
+    return any(key.tag == _MERGE for key, _ in node.value)
+
+
+def parse_yaml(text: str) -> tuple[Any, list[tuple[Any, yaml.Mark, yaml.Mark]]]:
+    """Parse one YAML document; returns the data and any duplicate keys."""
     loader = _FrontMatterLoader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-        return data, node, loader.duplicates
+        data = loader.construct_plain(node) if node is not None else None
+        return data, loader.duplicates
     finally:
         loader.dispose()
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_FrontMatterLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
 
 
 @dataclass(slots=True)
@@ -74,7 +126,8 @@ class Source:
     body: str = ""
     #: 1-based line in the file where the Markdown body begins.
     body_line: int = 1
-    node: yaml.Node | None = None
+    #: The front matter text, kept so positions can be found when a problem needs one.
+    yaml_text: str | None = None
     #: 0-based file line of the YAML text's first line.
     yaml_offset: int = 0
     #: True once the YAML parsed; problems may still exist (duplicate keys).
@@ -86,8 +139,13 @@ class Source:
         return self.path.stem
 
     def locate(self, path: KeyPath = (), *, key: bool = False) -> tuple[int, int]:
-        """1-based (line, column) of the value at ``path`` (or of its key, if ``key``)."""
-        node = self.node
+        """1-based (line, column) of the value at ``path`` (or of its key, if ``key``).
+
+        The node tree is composed again here rather than kept from parsing: problems are
+        rare, and holding every record's nodes would cost memory and garbage-collection
+        time on every healthy build.
+        """
+        node = _compose(self.yaml_text) if self.yaml_text else None
         if node is None:
             return (self.yaml_offset + 1, 1) if self.yaml_offset else (1, 1)
         mark = node.start_mark
@@ -211,8 +269,9 @@ def _parse_front_matter(source: Source, yaml_text: str) -> None:
     """Parse ``yaml_text`` into ``source``; syntax errors and duplicates become problems."""
     path, first_line = source.path, source.yaml_offset + 1
     try:
-        source.data, source.node, duplicates = parse_yaml(yaml_text)
+        source.data, duplicates = parse_yaml(yaml_text)
         source.parsed = True
+        source.yaml_text = yaml_text
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
@@ -240,9 +299,16 @@ def _parse_front_matter(source: Source, yaml_text: str) -> None:
             )
         )
         return
-    except (yaml.YAMLError, RecursionError) as error:
+    except (yaml.YAMLError, RecursionError, TypeError) as error:
         source.problems.append(
-            Problem(path, first_line, 1, "SB003", f"invalid YAML: {error}", "simplify the YAML")
+            Problem(
+                path,
+                first_line,
+                1,
+                "SB003",
+                f"invalid YAML: {error}",
+                "use plain text keys and simple values; records need no anchors, tags or nesting tricks",
+            )
         )
         return
     for key, mark, first in duplicates:

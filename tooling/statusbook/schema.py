@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
@@ -108,7 +108,7 @@ class Text(FieldType):
         if not isinstance(value, str):
             fix = "put the text in quotes" if isinstance(value, (bool, int, float)) else ""
             return _wrong_type(reporter, at, "text", value, fix)
-        if not self.allow_empty and not value.strip():
+        if not self.allow_empty and (not value or value.isspace()):
             reporter.report(
                 "SB105", f"{_label(at)} is empty", "write the text, or remove the key", at=at
             )
@@ -163,17 +163,20 @@ def _is_identifier(value: str) -> bool:
 class Choice(FieldType):
     enum: type[StrEnum]
     allowed: tuple[StrEnum, ...] = ()
+    _by_value: dict[str, StrEnum] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_value", {member.value: member for member in self.values})
 
     @property
     def values(self) -> tuple[StrEnum, ...]:
         return self.allowed or tuple(self.enum)
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        member = self._by_value.get(value) if isinstance(value, str) else None
+        if member is not None:
+            return member
         values = self.values
-        if isinstance(value, str):
-            for candidate in values:
-                if candidate.value == value:
-                    return candidate
         options = ", ".join(v.value for v in values)
         hint = suggest(value, [v.value for v in values]) if isinstance(value, str) else ""
         shown = repr(value) if isinstance(value, str) else describe(value)
@@ -310,18 +313,28 @@ class ListOf(FieldType):
         return schema
 
 
+_STATUS_CHOICES = {
+    statuses: Choice(ComponentStatus, statuses)
+    for statuses in (tuple(ComponentStatus), IMPAIRED_STATUSES)
+}
+
+
 @dataclass(frozen=True)
 class StatusMap(FieldType):
     """``component-id: status`` pairs. Whether the ids exist is the catalog's business."""
 
     statuses: tuple[ComponentStatus, ...]
 
+    @property
+    def status_type(self) -> Choice:
+        return _STATUS_CHOICES[self.statuses]
+
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, dict):
             return _wrong_type(
                 reporter, at, "a mapping of component id to status (api: major_outage)", value
             )
-        status_type = Choice(ComponentStatus, self.statuses)
+        status_type = self.status_type
         result: dict[str, ComponentStatus] = {}
         for component, status in value.items():
             if not isinstance(component, str):
@@ -341,7 +354,7 @@ class StatusMap(FieldType):
         return {
             "type": "object",
             "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": Choice(ComponentStatus, self.statuses).json_schema(),
+            "additionalProperties": self.status_type.json_schema(),
         }
 
 
@@ -365,6 +378,19 @@ class Object(FieldType):
     #: The key whose value picks the record variant (``kind``), for ``only_for`` fields.
     discriminator: str | None = None
     extensions: bool = True
+    _required: dict[str | None, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "_required",
+            {
+                variant: tuple(
+                    key for key, spec in self.fields.items() if spec.required_for(variant)
+                )
+                for variant in (None, "incident", "maintenance")
+            },
+        )
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if value is None and not at:
@@ -402,8 +428,9 @@ class Object(FieldType):
             checked = spec.type.check(item, (*at, key), reporter)
             if checked is not INVALID:
                 result[key] = checked
-        for key, spec in self.fields.items():
-            if spec.required_for(variant) and value.get(key) is None:
+        for key in self._required[variant]:
+            if value.get(key) is None:
+                spec = self.fields[key]
                 where = f" in {_parent_label(list(at))}" if at else ""
                 reporter.report(
                     "SB102", f"missing {key!r}{where}", f"add '{key}:' — {spec.doc}", at=at

@@ -59,15 +59,16 @@ class Validation:
 def validate_paths(paths: Sequence[Path] | None, catalog: Catalog, now: datetime) -> Validation:
     """Check the records under ``paths`` (default: the catalog's records folder)."""
     files = discover(paths or [catalog.records_dir])
-    return validate_sources([read_source(path) for path in files], catalog, now)
+    return validate_sources((read_source(path) for path in files), catalog, now)
 
 
 def validate_sources(sources: Iterable[Source], catalog: Catalog, now: datetime) -> Validation:
     result = Validation()
     first_seen: dict[str, Path] = {}
+    known = frozenset(catalog.component_ids)
     for source in sources:
         result.files += 1
-        incident = check_record(source, catalog, now)
+        incident = check_record(source, catalog, now, known)
         other = first_seen.setdefault(source.record_id, source.path)
         if other != source.path:
             source.report(
@@ -84,15 +85,21 @@ def validate_sources(sources: Iterable[Source], catalog: Catalog, now: datetime)
     return result
 
 
-def check_record(source: Source, catalog: Catalog, now: datetime) -> Incident | None:
-    """Apply every rule to one record; the Incident when it has no errors."""
+def check_record(
+    source: Source, catalog: Catalog, now: datetime, known: frozenset[str] | None = None
+) -> Incident | None:
+    """Apply every rule to one record; the Incident when it has no errors.
+
+    ``known`` is the catalog's component ids, passed in when checking many records.
+    """
     _check_file_name(source, catalog)
     if not source.parsed:
         return None
     data = RECORD.check(source.data, (), source)
     if not isinstance(data, dict):
         return None
-    return _RecordRules(source, catalog, now, data).run()
+    known = frozenset(catalog.component_ids) if known is None else known
+    return _RecordRules(source, catalog, now, data, known).run()
 
 
 def _check_file_name(source: Source, catalog: Catalog) -> None:
@@ -108,7 +115,7 @@ def _check_file_name(source: Source, catalog: Catalog) -> None:
     except ValueError:
         source.report("SB401", f"file name {name!r} starts with an impossible date", fix)
         return
-    if _is_under(source.path, catalog.records_dir) and source.path.parent.name != f"{year:04d}":
+    if source.path.parent.name != f"{year:04d}" and _is_under(source.path, catalog.records_dir):
         source.report(
             "SB401",
             f"{name!r} is in folder {source.path.parent.name!r}, not in its year's folder",
@@ -127,9 +134,17 @@ def _is_under(path: Path, folder: Path) -> bool:
 class _RecordRules:
     """The cross-field rules for one record, then the model built from it."""
 
-    def __init__(self, source: Source, catalog: Catalog, now: datetime, data: dict[str, Any]):
+    def __init__(
+        self,
+        source: Source,
+        catalog: Catalog,
+        now: datetime,
+        data: dict[str, Any],
+        known: frozenset[str],
+    ):
         self.source = source
         self.catalog = catalog
+        self.known = known
         self.now = now
         self.data = data
         self.kind: Kind | None = data.get("kind")
@@ -157,7 +172,7 @@ class _RecordRules:
     # --- rules ---------------------------------------------------------------------------
 
     def check_components(self) -> None:
-        known = self.catalog.component_ids
+        known = self.known
         places: list[tuple[tuple, dict[str, Any]]] = [
             (("components",), self.data.get("components", {}))
         ]
@@ -168,11 +183,12 @@ class _RecordRules:
         for at, statuses in places:
             for component in statuses:
                 if component not in known:
-                    hint = suggest(component, known)
+                    ids = self.catalog.component_ids
+                    hint = suggest(component, ids)
                     self.report(
                         "SB301",
                         f"component {component!r} is not in the catalog",
-                        hint or f"use one of: {', '.join(known)} — or add it to statusbook.yml",
+                        hint or f"use one of: {', '.join(ids)} — or add it to statusbook.yml",
                         at=(*at, component),
                         key=True,
                     )

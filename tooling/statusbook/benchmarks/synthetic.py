@@ -17,7 +17,7 @@ END = datetime(2026, 11, 1, tzinfo=UTC)
 KINDS = ["outage", "degradation", "network", "bug", "security", "data-loss", "third-party"]
 IMPACTS = ["minor", "major", "critical", "minor"]
 STATUSES = ["major_outage", "partial_outage", "degraded_performance"]
-WORDS = (
+WORDS = (  # noqa: SIM905 - a sentence reads better than a list of words
     "error rates latency queue backlog region gateway database replica cache certificate "
     "routing packet loss deploy rollback configuration timeout upstream provider capacity"
 ).split()
@@ -38,7 +38,12 @@ def generate(
     start = end - span
     component_ids = [f"component-{index:02d}" for index in range(components)]
     catalog = root / "statusbook.yml"
-    lines = ["site:", "  name: Benchmark Status", "  url: https://status.bench.example/", "components:"]
+    lines = [
+        "site:",
+        "  name: Benchmark Status",
+        "  url: https://status.bench.example/",
+        "components:",
+    ]
     for component in component_ids:
         lines += [
             f"  - id: {component}",
@@ -50,12 +55,20 @@ def generate(
     records = root / "incidents"
     step = span / incidents
     for index in range(incidents):
-        began = start + step * index + timedelta(seconds=rng.randrange(int(step.total_seconds()) or 1))
+        began = (
+            start + step * index + timedelta(seconds=rng.randrange(int(step.total_seconds()) or 1))
+        )
         began = began.replace(microsecond=0)
-        path = records / f"{began.year:04d}" / f"{began.date().isoformat()}-synthetic-{index:06d}.md"
+        path = (
+            records / f"{began.year:04d}" / f"{began.date().isoformat()}-synthetic-{index:06d}.md"
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         maintenance = rng.random() < 0.1
-        text = _maintenance(rng, began, component_ids) if maintenance else _incident(rng, began, component_ids)
+        text = (
+            _maintenance(rng, began, component_ids)
+            if maintenance
+            else _incident(rng, began, component_ids)
+        )
         path.write_text(text, encoding="utf-8")
     return catalog
 
