@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..catalog import CATALOG_FILE_NAME
 from .common import AppContext
+from .records import action, list_records, maintenance, new, postmortem, resolve, show, update
 from .sla import sla
 from .validate import schema, validate
 
@@ -31,7 +32,19 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = AppContext(config)
 
 
-for command in (validate, schema, sla):
+for command in (
+    validate,
+    schema,
+    sla,
+    new,
+    update,
+    resolve,
+    maintenance,
+    postmortem,
+    action,
+    list_records,
+    show,
+):
     cli.add_command(command)
 
 
