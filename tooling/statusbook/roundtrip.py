@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import pairwise
 from typing import Any
 
 import yaml as pyyaml
@@ -68,33 +67,57 @@ class Style:
 DEFAULT_STYLE = Style()
 
 _KEY_ONLY = re.compile(r"^( *)(?:- +)?[^\s#][^#]*:\s*(?:#.*)?$")
-_DASH = re.compile(r"^( *)- ")
+_DASH = re.compile(r"^( *)-( +)")
 _BLOCK_SCALAR = re.compile(r"^( *)(?:- +)?[^\s#][^#]*:\s+[|>][-+0-9]*\s*(?:#.*)?$")
 
 
 def guess_style(text: str) -> Style:
-    """The indentation most of ``text`` uses, so added lines look like their neighbours."""
+    """The indentation most of ``text`` uses, so added lines look like their neighbours.
+
+    Each nested block votes with its size, so the long ``updates`` list outweighs a short
+    odd list elsewhere.
+    """
     mappings: Counter[int] = Counter()
-    offsets: Counter[int] = Counter()
+    sequences: Counter[tuple[int, int]] = Counter()
     lines = [
         line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
     ]
-    for line, following in pairwise(lines):
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines]
+    for index, line in enumerate(lines[:-1]):
         parent = _KEY_ONLY.match(line) or _BLOCK_SCALAR.match(line)
         if parent is None:
             continue
         # A key after a dash is indented to where the key starts, not to the dash.
         dash = _DASH.match(line)
         parent_indent = len(dash.group(0)) if dash else len(parent.group(1))
-        child_indent = len(following) - len(following.lstrip(" "))
-        if _DASH.match(following) and _KEY_ONLY.match(line):
+        child_indent = indents[index + 1]
+        size = 0
+        for indent in indents[index + 1 :]:
+            if indent < child_indent:
+                break
+            size += 1
+        item = _DASH.match(lines[index + 1])
+        if item and _KEY_ONLY.match(line):
             if child_indent >= parent_indent:
-                offsets[child_indent - parent_indent] += 1
+                offset = child_indent - parent_indent
+                sequences[(offset, offset + 1 + len(item.group(2)))] += size
         elif child_indent > parent_indent:
-            mappings[child_indent - parent_indent] += 1
+            mappings[child_indent - parent_indent] += size
     mapping = mappings.most_common(1)[0][0] if mappings else DEFAULT_STYLE.mapping
-    offset = offsets.most_common(1)[0][0] if offsets else DEFAULT_STYLE.offset
-    return Style(mapping=mapping, sequence=offset + 2, offset=offset)
+    offset, sequence = (
+        sequences.most_common(1)[0][0]
+        if sequences
+        else (DEFAULT_STYLE.offset, DEFAULT_STYLE.sequence)
+    )
+    return Style(mapping=mapping, sequence=sequence, offset=offset)
+
+
+#: Layouts tried besides the guessed one, for files that mix styles.
+_CANDIDATE_STYLES = tuple(
+    Style(mapping=mapping, sequence=offset + 2, offset=offset)
+    for mapping in (2, 4)
+    for offset in (2, 0, 4)
+)
 
 
 def make_yaml(style: Style = DEFAULT_STYLE) -> YAML:
@@ -109,9 +132,29 @@ def make_yaml(style: Style = DEFAULT_STYLE) -> YAML:
 
 def load(text: str, style: Style = DEFAULT_STYLE) -> Any:
     try:
-        return make_yaml(style).load(text)
+        return make_yaml(style).load(readable(text))
     except YAMLError as error:
         raise YamlEditError(f"the YAML cannot be edited: {error}") from None
+
+
+def readable(text: str) -> str:
+    """``text`` with separator tabs ruamel rejects (but libyaml accepts) turned into spaces.
+
+    ``title: x<TAB># note`` is valid for statusbook's reader, so it must stay editable. Only
+    a tab ruamel's scanner stops at is replaced — by definition not part of any value —
+    and the original line is what the splice keeps.
+    """
+    for _ in range(text.count("\t")):
+        try:
+            make_yaml().compose(text)
+            break
+        except YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            index = getattr(mark, "index", None)
+            if index is None or index >= len(text) or text[index] != "\t":
+                break
+            text = text[:index] + " " + text[index + 1 :]
+    return text
 
 
 def dump(data: Any, style: Style = DEFAULT_STYLE) -> str:
@@ -123,23 +166,45 @@ def dump(data: Any, style: Style = DEFAULT_STYLE) -> str:
 def edit_text(text: str, mutate: Callable[[Any], None]) -> str:
     """Apply ``mutate`` to the YAML mapping in ``text``; return the text with only that change.
 
-    ``mutate`` receives ruamel's round-trip mapping and changes it in place.
+    ``mutate`` receives ruamel's round-trip mapping and changes it in place (it may be
+    called once per layout tried). Where the file mixes layouts, the layout whose splice
+    changes the fewest lines wins.
     """
-    style = guess_style(text)
-    untouched = load(text, style)
-    if untouched is None:
-        untouched = load("{}\n", style)
-        text_is_empty = True
-    else:
-        text_is_empty = False
-    edited = load(text, style) if not text_is_empty else load("{}\n", style)
-    if not hasattr(edited, "keys"):
+    source = readable(text)
+    if load(source) is None:
+        document = load("{}\n")
+        mutate(_mapping(document))
+        return dump(document)
+    guessed = guess_style(text)
+    fallback: str | None = None
+    best: tuple[int, str] | None = None
+    for style in dict.fromkeys((guessed, *_CANDIDATE_STYLES)):
+        untouched, edited = load(source, style), load(source, style)
+        mutate(_mapping(edited))
+        normalized, modified = dump(untouched, style), dump(edited, style)
+        if normalized == modified:
+            return text
+        fallback = fallback or modified
+        merged = _merge(text, normalized, modified)
+        if _same_meaning(merged, modified):
+            cost = _changed_lines(text, merged)
+            if best is None or cost < best[0]:
+                best = (cost, merged)
+    assert fallback is not None
+    return best[1] if best else fallback
+
+
+def _mapping(document: Any) -> Any:
+    if not hasattr(document, "keys"):
         raise YamlEditError("the YAML is not a mapping of keys to values")
-    mutate(edited)
-    modified = dump(edited, style)
-    if text_is_empty:
-        return modified
-    return splice(text, dump(untouched, style), modified)
+    return document
+
+
+def _changed_lines(before: str, after: str) -> int:
+    matcher = SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    return sum(
+        max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+    )
 
 
 def splice(original: str, normalized: str, modified: str) -> str:
