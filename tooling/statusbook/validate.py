@@ -29,6 +29,7 @@ from .model import (
     Update,
     UpdateStatus,
 )
+from .markup import unsafe_markup
 from .problems import Problem
 from .records import Source, discover, read_source
 from .schema import RECORD, suggest
@@ -158,6 +159,7 @@ class _RecordRules:
         self.check_components()
         self.check_order()
         self.check_future()
+        self.check_markup()
         if self.kind is not None:
             self.check_update_statuses()
             self.check_file_date()
@@ -250,6 +252,25 @@ class _RecordRules:
                     "check the date, the time and the zone; only scheduled_start/scheduled_end may be in the future",
                     at=at,
                 )
+
+    def check_markup(self) -> None:
+        texts: list[tuple[tuple, Any]] = [
+            (("updates", i, "message"), u.get("message")) for i, u in enumerate(self.updates)
+        ]
+        postmortem = self.data.get("postmortem", {})
+        texts += [(("postmortem", key), postmortem.get(key)) for key in ("summary", "root_cause")]
+        for at, text in texts:
+            if text:
+                self._report_markup(unsafe_markup(text), at)
+        found = unsafe_markup(self.source.body)
+        if found:
+            self.source.problems.append(
+                Problem(self.source.path, self.source.body_line, 1, "SB601", _markup_message(found), _MARKUP_FIX)
+            )
+
+    def _report_markup(self, found: list[str], at: tuple) -> None:
+        if found:
+            self.report("SB601", _markup_message(found), _MARKUP_FIX, at=at)
 
     def check_file_date(self) -> None:
         match = FILE_NAME.match(self.source.path.name)
@@ -416,6 +437,13 @@ class _RecordRules:
             body=self.source.body,
             path=self.source.path,
         )
+
+
+_MARKUP_FIX = "write plain Markdown; links must be http(s) or mailto, and images are not shown"
+
+
+def _markup_message(found: list[str]) -> str:
+    return "the page will remove " + ", ".join(found) + " from this text"
 
 
 def _postmortem(data: dict[str, Any] | None) -> Postmortem | None:

@@ -1,0 +1,152 @@
+"""The MkDocs plugin: a thin adapter from the statusbook core to generated pages.
+
+It reads the catalog and records through the core, stops the build with the same
+messages as ``statusbook validate`` when they are broken, adds every page with
+``File.generated`` and hands each page template its data from :mod:`statusbook.views`.
+Everything else (figures, labels, sanitising) happens in the core.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..catalog import CatalogError, load_catalog
+from ..i18n import Translator
+from ..markup import sanitize
+from ..reporting import render
+from ..timeutil import TimestampError, resolve_now
+from ..validate import validate_paths
+from ..views import SiteViews, build_views, component_url, history_url, incident_url
+
+log = logging.getLogger("mkdocs.plugins.statusbook")
+
+TEMPLATES = {
+    "home": "statusbook/home.html",
+    "incident": "statusbook/incident.html",
+    "history": "statusbook/history.html",
+    "uptime": "statusbook/uptime.html",
+    "component": "statusbook/component.html",
+}
+
+
+class StatusbookConfig(base.Config):
+    #: The catalog, relative to mkdocs.yml.
+    catalog = c.Type(str, default="statusbook.yml")
+    #: The instant to build at (ISO 8601); default SOURCE_DATE_EPOCH, else the clock.
+    now = c.Optional(c.Type(str))
+
+
+class StatusbookPlugin(BasePlugin[StatusbookConfig]):
+    """Generates the status site from ``statusbook.yml`` and ``incidents/``."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.catalog_path = root / self.config.catalog
+        try:
+            self.catalog = load_catalog(self.catalog_path)
+            self.now = resolve_now(self.config.now)
+        except CatalogError as error:
+            raise PluginError("statusbook: the catalog is invalid\n" + render(error.problems, 0, "text")) from None
+        except TimestampError as error:
+            raise PluginError(f"statusbook: invalid build time: {error}") from None
+        result = validate_paths(None, self.catalog, self.now)
+        if result.errors:
+            raise PluginError("statusbook: records have problems\n" + render(result.problems, result.files, "text"))
+        for problem in result.warnings:
+            log.warning(render([problem], 0, "text").splitlines()[0])
+
+        site = self.catalog.site
+        config.site_name = site.name
+        if site.url:
+            config.site_url = site.url
+        config.theme["language"] = site.language
+        self.t = Translator(site.language, site.time_zone)
+        config.nav = [
+            {self.t("nav.status"): "index.md"},
+            {self.t("nav.history"): "history/index.md"},
+            {self.t("nav.uptime"): "uptime/index.md"},
+        ]
+        self.views = build_views(
+            self.catalog,
+            result.incidents,
+            self.now,
+            edit_root=site.edit_url,
+            record_paths=_record_paths(result.incidents, root),
+        )
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        views: SiteViews = self.views
+        self.page_views: dict[str, tuple[str, Any]] = {}
+
+        def add(src_uri: str, kind: str, view: Any, title: str, body: str = "", *, in_nav: bool) -> None:
+            meta = {"template": TEMPLATES[kind], "title": title, "hide": ["navigation", "toc"]}
+            content = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + body
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+            self.page_views[src_uri] = (kind, view)
+
+        add("index.md", "home", views.home, self.catalog.site.name, in_nav=True)
+        for incident_id, page in views.incidents.items():
+            body = views.records[incident_id].body
+            add(_source(incident_url(incident_id)), "incident", page, page.summary.title, body, in_nav=False)
+        if views.history:
+            add("history/index.md", "history", views.history[0], self.t("history.title"), in_nav=True)
+        for page in views.history:
+            add(_source(history_url(page.key)), "history", page, page.title, in_nav=False)
+        add("uptime/index.md", "uptime", views.uptime, self.t("uptime.title"), in_nav=True)
+        for component_id, page in views.components.items():
+            add(_source(component_url(component_id)), "component", page, page.row.name, in_nav=False)
+        return files
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Record bodies are text from people: sanitise what Markdown made of them."""
+        if page.file.src_uri in getattr(self, "page_views", {}):
+            return sanitize(html)
+        return html
+
+    def on_page_context(
+        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        entry = self.page_views.get(page.file.src_uri)
+        if entry is not None:
+            kind, view = entry
+            context["sb_kind"] = kind
+            context["sb"] = view
+        context["t"] = self.t
+        context["sb_site"] = self.catalog.site
+        context["sb_history"] = self.views.history
+        return context
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.catalog_path))
+        server.watch(str(self.catalog.records_dir))
+        return server
+
+
+def _source(url: str) -> str:
+    return url.rstrip("/") + ".md"
+
+
+def _record_paths(incidents: list, root: Path) -> dict[str, str]:
+    paths = {}
+    for incident in incidents:
+        if incident.path is None:
+            continue
+        try:
+            paths[incident.id] = incident.path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            paths[incident.id] = incident.path.name
+    return paths
+
