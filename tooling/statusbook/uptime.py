@@ -398,13 +398,23 @@ def sla_report(
 ) -> SlaReport:
     """Judge ``components`` (default: all, catalog order) in ``periods`` (default: every
     rolling window)."""
-    chosen = _components(catalog, components)
+    chosen = [c.id for c in _components(catalog, components)]
     periods = list(periods) if periods is not None else rolling_periods(now)
     since = min((period.start for period in periods), default=now)
-    timelines = build_timelines(
-        catalog, incidents, now, since=since, components=[c.id for c in chosen]
-    )
+    timelines = build_timelines(catalog, incidents, now, since=since, components=chosen)
+    return report_from_timelines(catalog, timelines, now, periods)
+
+
+def report_from_timelines(
+    catalog: Catalog,
+    timelines: Mapping[str, ComponentTimeline],
+    now: datetime,
+    periods: Sequence[Period],
+) -> SlaReport:
+    """The report for the components ``timelines`` holds, from timelines already built
+    (so a caller wanting several reports and the daily series builds them once)."""
     weights = severity_weights(catalog.sla)
+    chosen = [c for c in catalog.components if c.id in timelines]
     reports = []
     for period in periods:
         results = tuple(

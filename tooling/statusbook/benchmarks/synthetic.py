@@ -11,6 +11,18 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from statusbook.model import (
+    Catalog,
+    Component,
+    ComponentStatus,
+    Impact,
+    Incident,
+    Kind,
+    MaintenanceWindow,
+    Site,
+    Update,
+    UpdateStatus,
+)
 from statusbook.timeutil import format_timestamp
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -139,3 +151,82 @@ def _maintenance(rng: random.Random, began: datetime, component_ids: list[str]) 
         "",
     ]
     return "\n".join(lines)
+
+
+def build(
+    incidents: int = 10_000,
+    components: int = 30,
+    *,
+    seed: int = 0,
+    end: datetime = END,
+    span_days: int | None = None,
+) -> tuple[Catalog, list[Incident]]:
+    """The same kind of repository as :func:`generate`, as model objects: no files, no
+    parsing, for benchmarks of what happens after validation (uptime, feeds, pages)."""
+    rng = random.Random(seed)
+    span = timedelta(days=span_days or max(365, incidents // 3))
+    start = end - span
+    component_ids = [f"component-{index:02d}" for index in range(components)]
+    catalog = Catalog(
+        site=Site(name="Benchmark Status", url="https://status.bench.example/"),
+        components=tuple(
+            Component(
+                id=c, name=c.replace("-", " ").title(), monitored_since=start, sla_target=99.9
+            )
+            for c in component_ids
+        ),
+    )
+    step = span / incidents
+    built = []
+    for index in range(incidents):
+        began = (
+            start + step * index + timedelta(seconds=rng.randrange(int(step.total_seconds()) or 1))
+        )
+        began = began.replace(microsecond=0)
+        record_id = f"{began.date().isoformat()}-synthetic-{index:06d}"
+        if rng.random() < 0.1:
+            built.append(_maintenance_record(rng, record_id, began, component_ids))
+        else:
+            built.append(_incident_record(rng, record_id, began, component_ids))
+    return catalog, built
+
+
+def _incident_record(
+    rng: random.Random, record_id: str, began: datetime, component_ids: list[str]
+) -> Incident:
+    affected = rng.sample(component_ids, rng.randint(1, 3))
+    initial = {component: ComponentStatus(rng.choice(STATUSES)) for component in affected}
+    updates = []
+    at = began
+    for position, status in enumerate(("investigating", "identified", "monitoring", "resolved")):
+        at += timedelta(minutes=rng.randint(3, 90))
+        changes = {affected[0]: ComponentStatus(rng.choice(STATUSES))} if position == 1 else {}
+        updates.append(Update(at, UpdateStatus(status), _sentence(rng), components=changes))
+    return Incident(
+        id=record_id,
+        title=_sentence(rng, 5)[:-1],
+        kind=Kind(rng.choice(KINDS)),
+        impact=Impact(rng.choice(IMPACTS)),
+        started=began,
+        components=initial,
+        updates=tuple(updates),
+        resolved=at,
+    )
+
+
+def _maintenance_record(
+    rng: random.Random, record_id: str, began: datetime, component_ids: list[str]
+) -> Incident:
+    affected = rng.sample(component_ids, rng.randint(1, 2))
+    window = MaintenanceWindow(began, began + timedelta(hours=rng.randint(1, 4)))
+    notice = Update(began - timedelta(days=7), UpdateStatus.SCHEDULED, _sentence(rng))
+    return Incident(
+        id=record_id,
+        title=f"Planned {_sentence(rng, 4)[:-1].lower()}",
+        kind=Kind.MAINTENANCE,
+        impact=Impact.NONE,
+        started=began,
+        components=dict.fromkeys(affected, ComponentStatus.UNDER_MAINTENANCE),
+        updates=(notice,),
+        maintenance=window,
+    )
