@@ -251,3 +251,13 @@ def test_pieces_remember_their_record():
     record = incident("a", t("2026-11-20T10:00"), {"api": MAJOR}, resolved=t("2026-11-20T11:00"))
     [piece] = incident_pieces(record, NOW)
     assert (piece.incident_id, piece.component, piece.planned) == ("a", "api", False)
+
+
+def test_status_at_reads_the_timeline_at_an_earlier_instant():
+    window = maintenance("m", t("2026-11-20T02:00"), t("2026-11-20T04:00"), {"api": MAINTENANCE})
+    outage = incident("a", t("2026-11-20T03:00"), {"api": MAJOR}, resolved=t("2026-11-20T03:20"))
+    timeline = build_timelines(catalog("api"), [window, outage], NOW)["api"]
+    assert timeline.status_at(t("2026-11-20T02:30")) == (MAINTENANCE, True)
+    assert timeline.status_at(t("2026-11-20T03:00")) == (MAJOR, False)
+    assert timeline.status_at(t("2026-11-20T03:20")) == (MAINTENANCE, True)
+    assert timeline.status_at(t("2026-11-20T04:00")) == (OPERATIONAL, False)

@@ -331,3 +331,25 @@ def test_splitting_a_period_splits_its_figures(records, catalog, now, a, b, c):
         assert first.observed_seconds + second.observed_seconds == whole.observed_seconds
         assert first.maintenance_seconds + second.maintenance_seconds == whole.maintenance_seconds
         assert first.downtime_seconds + second.downtime_seconds == whole.downtime_seconds
+
+
+@settings(deadline=None, max_examples=100)
+@given(
+    records(),
+    catalogs(),
+    st.integers(min_value=0, max_value=SPAN + 300),
+    window_edges,
+    st.lists(st.tuples(window_edges, window_edges), min_size=1, max_size=3),
+)
+def test_skipping_old_records_changes_nothing_after_the_cut(records, catalog, now, cut, windows):
+    full = build_timelines(catalog, records, at(now))
+    recent = build_timelines(catalog, records, at(now), since=at(cut))
+    for component in catalog.components:
+        for first, second in windows:
+            low, high = max(min(first, second), cut), max(first, second, cut)
+            period = Period("w", "rolling", at(low), at(high))
+            assert measure(recent[component.id], period, catalog.sla) == measure(
+                full[component.id], period, catalog.sla
+            )
+        before = Period("b", "rolling", at(-900), at(cut))
+        assert measure(recent[component.id], before, catalog.sla).observed_seconds == 0

@@ -347,13 +347,11 @@ def build_timelines(
     wanted = set(catalog.component_ids if components is None else components)
     now_s = to_seconds(now)
     floor = None if since is None else to_seconds(since)
-    starts = {
-        c.id: to_seconds(c.monitored_since)
-        if floor is None
-        else max(to_seconds(c.monitored_since), floor)
-        for c in catalog.components
-        if c.id in wanted
-    }
+    starts: dict[str, int] = {}
+    for component in catalog.components:
+        if component.id in wanted:
+            monitored = to_seconds(component.monitored_since)
+            starts[component.id] = monitored if floor is None else max(monitored, floor)
     pieces: dict[str, list[Piece]] = {component: [] for component in starts}
     for incident in incidents:
         if floor is not None and _ended_before(incident, floor):
