@@ -6,7 +6,8 @@
   var format;
   try {
     format = new Intl.DateTimeFormat(lang, {
-      dateStyle: "medium", timeStyle: "short", timeZoneName: "short"
+      year: "numeric", month: "short", day: "numeric",
+      hour: "2-digit", minute: "2-digit", timeZoneName: "short"
     });
   } catch (error) {
     return;
@@ -24,9 +25,11 @@
       if (local !== node.textContent) node.textContent = local;
     }
   }
-  if (window.document$ && window.document$.subscribe) {
-    window.document$.subscribe(enhance);
-  } else {
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
   }
+  // Material's instant navigation swaps pages without a load event.
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(enhance);
 })();

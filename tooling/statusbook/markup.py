@@ -17,9 +17,7 @@ import markdown
 import nh3
 
 _TAGS = nh3.ALLOWED_TAGS - {"img"}
-_ATTRIBUTES = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()} | {
-    "img": set()
-}
+_ATTRIBUTES = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()} | {"img": set()}
 _ALLOWED_CLASSES = {
     "div": {"admonition", "note", "info", "tip", "warning", "danger", "example", "highlight"},
     "p": {"admonition-title"},
@@ -28,6 +26,15 @@ _ALLOWED_CLASSES = {
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists", "admonition"]
+
+
+class SafeHTML(str):
+    """Sanitised HTML: templates that escape by default print it as it is (``__html__``)."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 def sanitize(html: str) -> str:
@@ -43,15 +50,28 @@ def sanitize(html: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def render_markdown(text: str) -> str:
+def render_markdown(text: str) -> SafeHTML:
     """A record's Markdown as safe HTML (cached: feeds and pages render the same text)."""
     converter = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
-    return sanitize(converter.convert(text))
+    return SafeHTML(sanitize(converter.convert(text)))
 
 
 _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 _SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data)\s*:)", re.IGNORECASE)
-_DANGEROUS_TAGS = {"script", "style", "iframe", "object", "embed", "form", "img", "svg", "math", "link", "meta", "base"}
+_DANGEROUS_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "img",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "base",
+}
 
 
 class _Finder(HTMLParser):
@@ -82,5 +102,7 @@ def unsafe_markup(text: str) -> list[str]:
     finder.feed(text)
     finder.close()
     found = finder.found
-    found += [f"{match.group(1).lower().replace(' ', '')} link" for match in _SCRIPT_LINK.finditer(text)]
+    found += [
+        f"{match.group(1).lower().replace(' ', '')} link" for match in _SCRIPT_LINK.finditer(text)
+    ]
     return list(dict.fromkeys(found))

@@ -25,8 +25,8 @@ from .status import (
     overall_status,
     upcoming_maintenance,
 )
-from .timeutil import format_timestamp
 from .timeline import build_timelines
+from .timeutil import format_timestamp
 from .uptime import (
     SERIES_DAYS,
     Day,
@@ -315,7 +315,9 @@ class ViewBuilder:
         for component in self.catalog.components:
             timeline = timelines[component.id]
             ninety = measure(timeline, windows[-1], self.catalog.sla, weights)
-            rows[component.id] = self._component_row(component.id, ninety.percent, series[component.id])
+            rows[component.id] = self._component_row(
+                component.id, ninety.percent, series[component.id]
+            )
             window_figures = tuple(
                 (
                     self.t(f"uptime.window.{period.key}"),
@@ -325,16 +327,23 @@ class ViewBuilder:
                 for period in windows
             )
             cells = tuple(
-                self._sla_cell(judge(component, measure(timeline, month, self.catalog.sla, weights), self.now))
+                self._sla_cell(
+                    judge(component, measure(timeline, month, self.catalog.sla, weights), self.now)
+                )
                 for month in months
             )
-            target = None if component.sla_target is None else self.t.percent(component.sla_target, 2)
+            target = (
+                None if component.sla_target is None else self.t.percent(component.sla_target, 2)
+            )
             uptime_rows[component.id] = UptimeRow(rows[component.id], target, window_figures, cells)
 
         summaries = {incident.id: self.summary(incident) for incident in self.incidents}
         return SiteViews(
             home=self._home(rows, summaries),
-            incidents={incident.id: self._incident_page(incident, summaries[incident.id]) for incident in self.incidents},
+            incidents={
+                incident.id: self._incident_page(incident, summaries[incident.id])
+                for incident in self.incidents
+            },
             history=self._history(summaries),
             uptime=UptimePage(self._uptime_intro(), tuple(uptime_rows.values())),
             components={
@@ -353,7 +362,9 @@ class ViewBuilder:
             year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         return periods
 
-    def _component_row(self, component_id: str, percent: Fraction | None, days: list[Day]) -> ComponentRow:
+    def _component_row(
+        self, component_id: str, percent: Fraction | None, days: list[Day]
+    ) -> ComponentRow:
         component = self.catalog.component(component_id)
         assert component is not None
         status = self.statuses[component_id]
@@ -393,14 +404,28 @@ class ViewBuilder:
         if day.uptime.period.end <= monitored_since:
             return Bar(day.day.isoformat(), "none", self.t("uptime.not_monitored", date=label))
         if downtime > 0:
-            level = "minor" if downtime <= BAR_THRESHOLDS[0] else "partial" if downtime <= BAR_THRESHOLDS[1] else "major"
+            level = (
+                "minor"
+                if downtime <= BAR_THRESHOLDS[0]
+                else "partial"
+                if downtime <= BAR_THRESHOLDS[1]
+                else "major"
+            )
             title = self.t("uptime.day_down", date=label, downtime=self.t.duration(int(downtime)))
         elif day.degraded_performance_seconds:
             level = "degraded"
-            title = self.t("uptime.day_degraded", date=label, duration=self.t.duration(day.degraded_performance_seconds))
+            title = self.t(
+                "uptime.day_degraded",
+                date=label,
+                duration=self.t.duration(day.degraded_performance_seconds),
+            )
         elif day.maintenance_seconds:
             level = "maintenance"
-            title = self.t("uptime.day_maintenance", date=label, duration=self.t.duration(day.maintenance_seconds))
+            title = self.t(
+                "uptime.day_maintenance",
+                date=label,
+                duration=self.t.duration(day.maintenance_seconds),
+            )
         else:
             level, title = "operational", self.t("uptime.day_clean", date=label)
         if day.incident_ids:
@@ -429,14 +454,20 @@ class ViewBuilder:
             target="—" if result.target is None else self.t.percent(float(result.target), 2),
             verdict=Label(value, self.t(key), icon),
             budget=budget,
-            downtime=self.t.duration(int(uptime.downtime_seconds)) if uptime.downtime_seconds else "—",
+            downtime=self.t.duration(int(uptime.downtime_seconds))
+            if uptime.downtime_seconds
+            else "—",
             in_progress=not uptime.period.is_complete(self.now),
         )
 
     def _uptime_intro(self) -> str:
         partial = self.catalog.sla.weights.get(ComponentStatus.PARTIAL_OUTAGE, 0)
-        maintenance = self.t("uptime.maintenance_excluded") if self.catalog.sla.exclude_maintenance else ""
-        return self.t("uptime.intro", partial=self.t.percent(float(partial) * 100, 0), maintenance=maintenance)
+        maintenance = (
+            self.t("uptime.maintenance_excluded") if self.catalog.sla.exclude_maintenance else ""
+        )
+        return self.t(
+            "uptime.intro", partial=self.t.percent(float(partial) * 100, 0), maintenance=maintenance
+        )
 
     # incidents
     def update_view(self, incident: Incident, index: int) -> UpdateView:
@@ -457,7 +488,9 @@ class ViewBuilder:
         latest = self.update_view(incident, len(incident.updates) - 1) if incident.updates else None
         if incident.maintenance is not None:
             window = incident.maintenance
-            when = self._window_text(window.started or window.scheduled_start, window.completed or window.scheduled_end)
+            when = self._window_text(
+                window.started or window.scheduled_start, window.completed or window.scheduled_end
+            )
             duration = None
         else:
             when = self.t.datetime(incident.started)
@@ -505,7 +538,9 @@ class ViewBuilder:
                         title=item.title,
                         owner=item.owner,
                         status=Label(item.status.value, self.t(f"action.{item.status.value}")),
-                        due=None if item.due is None else f"{item.due.day} {self.t.short_months[item.due.month - 1]} {item.due.year}",
+                        due=None
+                        if item.due is None
+                        else f"{item.due.day} {self.t.short_months[item.due.month - 1]} {item.due.year}",
                         link=item.link,
                     )
                     for item in pm.action_items
@@ -521,21 +556,30 @@ class ViewBuilder:
         path = self.record_paths.get(incident.id)
         window = None
         if incident.maintenance is not None:
-            window = self._window_text(incident.maintenance.scheduled_start, incident.maintenance.scheduled_end)
-        ended = incident.resolved or (incident.maintenance.completed if incident.maintenance else None)
+            window = self._window_text(
+                incident.maintenance.scheduled_start, incident.maintenance.scheduled_end
+            )
+        ended = incident.resolved or (
+            incident.maintenance.completed if incident.maintenance else None
+        )
         return IncidentPage(
             summary=summary,
             affected=affected,
             ended=self.moment(ended) if ended else None,
             manager=incident.manager,
-            timeline=tuple(self.update_view(incident, index) for index in reversed(range(len(incident.updates)))),
+            timeline=tuple(
+                self.update_view(incident, index)
+                for index in reversed(range(len(incident.updates)))
+            ),
             postmortem=postmortem,
             window=window,
             edit_url=f"{self.edit_root}{path}" if self.edit_root and path else None,
         )
 
     # home
-    def _home(self, rows: dict[str, ComponentRow], summaries: dict[str, IncidentSummary]) -> HomePage:
+    def _home(
+        self, rows: dict[str, ComponentRow], summaries: dict[str, IncidentSummary]
+    ) -> HomePage:
         overall = overall_status(self.catalog, self.incidents, self.now)
         groups: list[GroupRows] = []
         grouped: dict[str | None, list[ComponentRow]] = defaultdict(list)
@@ -551,14 +595,24 @@ class ViewBuilder:
         past = [
             incident
             for incident in reversed(self.incidents)
-            if not incident.is_maintenance and incident.id not in active_ids and incident.started <= self.now
+            if not incident.is_maintenance
+            and incident.id not in active_ids
+            and incident.started <= self.now
         ]
         return HomePage(
-            overall=Label(overall.indicator, self.t(f"banner.{overall.indicator}"), INDICATOR_ICONS[overall.indicator]),
+            overall=Label(
+                overall.indicator,
+                self.t(f"banner.{overall.indicator}"),
+                INDICATOR_ICONS[overall.indicator],
+            ),
             groups=tuple(groups),
             active=tuple(summaries[incident.id] for incident in active),
-            maintenance_now=tuple(summaries[i.id] for i in maintenance_in_progress(self.incidents, self.now)),
-            maintenance_next=tuple(summaries[i.id] for i in upcoming_maintenance(self.incidents, self.now)),
+            maintenance_now=tuple(
+                summaries[i.id] for i in maintenance_in_progress(self.incidents, self.now)
+            ),
+            maintenance_next=tuple(
+                summaries[i.id] for i in upcoming_maintenance(self.incidents, self.now)
+            ),
             recent=tuple(summaries[incident.id] for incident in past[:RECENT_INCIDENTS]),
             last_updated=self.moment(self.now),
         )
@@ -585,10 +639,23 @@ class ViewBuilder:
             for month in range(quarter * 3, quarter * 3 - 3, -1):
                 if (year, month) > last or (year, month) < first:
                     continue
-                listed = sorted(by_month.get((year, month), []), key=lambda s: (s.started.iso, s.id), reverse=True)
-                months.append(MonthGroup(f"{year:04d}-{month:02d}", self.t.month(year, month), tuple(listed)))
+                listed = sorted(
+                    by_month.get((year, month), []),
+                    key=lambda s: (s.started.iso, s.id),
+                    reverse=True,
+                )
+                months.append(
+                    MonthGroup(f"{year:04d}-{month:02d}", self.t.month(year, month), tuple(listed))
+                )
             key = f"{year:04d}-q{quarter}"
-            pages.append(HistoryPage(key, f"{self.t('history.title')} · Q{quarter} {year}", history_url(key), tuple(months)))
+            pages.append(
+                HistoryPage(
+                    key,
+                    f"{self.t('history.title')} · Q{quarter} {year}",
+                    history_url(key),
+                    tuple(months),
+                )
+            )
         linked = []
         for index, page in enumerate(pages):
             newer = pages[index - 1] if index > 0 else None
@@ -622,8 +689,12 @@ class ViewBuilder:
         return ComponentPage(
             row=rows[component_id],
             uptime=uptime_rows[component_id],
-            sla=None if component.sla_target is None else self.t("component.sla", target=self.t.percent(component.sla_target, 2)),
-            monitored_since=self.t("component.monitored_since", date=self.t.date(component.monitored_since)),
+            sla=None
+            if component.sla_target is None
+            else self.t("component.sla", target=self.t.percent(component.sla_target, 2)),
+            monitored_since=self.t(
+                "component.monitored_since", date=self.t.date(component.monitored_since)
+            ),
             incidents=tuple(touching[:COMPONENT_INCIDENTS]),
             more=len(touching) > COMPONENT_INCIDENTS,
         )
@@ -644,4 +715,6 @@ def build_views(
     edit_root: str | None = None,
     record_paths: dict[str, str] | None = None,
 ) -> SiteViews:
-    return ViewBuilder(catalog, incidents, now, edit_root=edit_root, record_paths=record_paths).build()
+    return ViewBuilder(
+        catalog, incidents, now, edit_root=edit_root, record_paths=record_paths
+    ).build()

@@ -8,6 +8,7 @@ Everything else (figures, labels, sanitising) happens in the core.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -57,14 +58,21 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             self.catalog = load_catalog(self.catalog_path)
             self.now = resolve_now(self.config.now)
         except CatalogError as error:
-            raise PluginError("statusbook: the catalog is invalid\n" + render(error.problems, 0, "text")) from None
+            raise PluginError(
+                "statusbook: the catalog is invalid\n" + render(error.problems, 0, "text")
+            ) from None
         except TimestampError as error:
             raise PluginError(f"statusbook: invalid build time: {error}") from None
         result = validate_paths(None, self.catalog, self.now)
         if result.errors:
-            raise PluginError("statusbook: records have problems\n" + render(result.problems, result.files, "text"))
+            raise PluginError(
+                "statusbook: records have problems\n"
+                + render(result.problems, result.files, "text")
+            )
+        # Warnings are shown but do not fail a strict build: what they point at (markup the
+        # sanitiser removes, a file date) cannot mislead readers. `validate --strict` enforces them.
         for problem in result.warnings:
-            log.warning(render([problem], 0, "text").splitlines()[0])
+            log.info(render([problem], 0, "text").splitlines()[0])
 
         site = self.catalog.site
         config.site_name = site.name
@@ -90,24 +98,46 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         views: SiteViews = self.views
         self.page_views: dict[str, tuple[str, Any]] = {}
 
-        def add(src_uri: str, kind: str, view: Any, title: str, body: str = "", *, in_nav: bool) -> None:
-            meta = {"template": TEMPLATES[kind], "title": title, "hide": ["navigation", "toc"]}
-            content = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + body
+        def add(
+            src_uri: str, kind: str, view: Any, title: str | None, body: str = "", *, in_nav: bool
+        ) -> None:
+            meta: dict[str, Any] = {"template": TEMPLATES[kind], "hide": ["navigation", "toc"]}
+            if title:
+                # Material prints meta titles unescaped (in <title>, nav and headings).
+                meta["title"] = html.escape(title)
+            content = (
+                "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + body
+            )
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
             self.page_views[src_uri] = (kind, view)
 
-        add("index.md", "home", views.home, self.catalog.site.name, in_nav=True)
+        add("index.md", "home", views.home, None, in_nav=True)
         for incident_id, page in views.incidents.items():
             body = views.records[incident_id].body
-            add(_source(incident_url(incident_id)), "incident", page, page.summary.title, body, in_nav=False)
+            add(
+                _source(incident_url(incident_id)),
+                "incident",
+                page,
+                page.summary.title,
+                body,
+                in_nav=False,
+            )
         if views.history:
-            add("history/index.md", "history", views.history[0], self.t("history.title"), in_nav=True)
+            add(
+                "history/index.md",
+                "history",
+                views.history[0],
+                self.t("history.title"),
+                in_nav=True,
+            )
         for page in views.history:
             add(_source(history_url(page.key)), "history", page, page.title, in_nav=False)
         add("uptime/index.md", "uptime", views.uptime, self.t("uptime.title"), in_nav=True)
         for component_id, page in views.components.items():
-            add(_source(component_url(component_id)), "component", page, page.row.name, in_nav=False)
+            add(
+                _source(component_url(component_id)), "component", page, page.row.name, in_nav=False
+            )
         return files
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -149,4 +179,3 @@ def _record_paths(incidents: list, root: Path) -> dict[str, str]:
         except ValueError:
             paths[incident.id] = incident.path.name
     return paths
-

@@ -1,0 +1,335 @@
+"""The status site: a real `mkdocs build` of records, with the output HTML parsed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from .conftest import REPO_ROOT
+from .sitebuild import build, install_site_files, page, text
+
+NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = build(REPO_ROOT, out, NOW)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def component_rows(home) -> dict[str, object]:
+    return {row["id"].removeprefix("component-"): row for row in home.select("li.sb-component")}
+
+
+def test_home_banner_reflects_the_worst_current_status(site):
+    home = page(site, "/")
+    banner = home.select_one(".sb-banner")
+    # The API is in partial outage since the 04:02 update of the ongoing incident.
+    assert text(banner) == "◆ Partial outage"
+    assert "sb-banner--major" in banner["class"]
+    assert banner["role"] == "status"
+
+
+def test_home_lists_every_component_with_its_status_in_words(site):
+    rows = component_rows(page(site, "/"))
+    assert list(rows) == [
+        "api",
+        "dashboard",
+        "auth",
+        "database",
+        "storage",
+        "search",
+        "cdn",
+        "webhooks",
+        "email",
+    ]
+    statuses = {cid: text(row.select_one(".sb-status")) for cid, row in rows.items()}
+    assert statuses["api"] == "◆ Partial outage"
+    assert statuses["webhooks"] == "▲ Degraded performance"
+    assert {statuses[c] for c in rows if c not in ("api", "webhooks")} == {"✓ Operational"}
+
+
+def test_components_are_grouped_in_catalog_order(site):
+    groups = [text(h) for h in page(site, "/").select(".sb-group__name")]
+    assert groups == ["Core platform", "Data", "Delivery"]
+
+
+def test_each_component_has_ninety_daily_bars_with_labels(site):
+    rows = component_rows(page(site, "/"))
+    for row in rows.values():
+        bars = row.select("li.sb-day")
+        assert len(bars) == 90
+        assert bars[-1]["title"].startswith("21 Nov 2026")
+        assert bars[0]["title"].startswith("24 Aug 2026")  # 89 days before today
+    api_days = {bar["title"].split(":")[0]: bar for bar in rows["api"].select("li.sb-day")}
+    # 2 Sep: 37 min major + 75 min partial × 0.3 = 59 min 30 s of downtime.
+    assert api_days["2 Sep 2026"]["title"].startswith("2 Sep 2026: 59 min downtime")
+    assert "Outage of API, dashboard and webhooks" in api_days["2 Sep 2026"]["title"]
+    assert "sb-day--partial" in api_days["2 Sep 2026"]["class"]
+    assert api_days["1 Sep 2026"]["title"] == "1 Sep 2026: no downtime"
+    # Search was launched in June: before that its bars say so rather than claim uptime.
+    assert all("sb-day--none" not in bar["class"] for bar in rows["search"].select("li.sb-day"))
+
+
+def test_ninety_day_uptime_is_shown_per_component(site):
+    rows = component_rows(page(site, "/"))
+    # API over 23 Aug 06:00 – 21 Nov 06:00: 59.5 min (2 Sep) + 50 min major + 118 min × 0.3
+    # partial (today) = 144.9 min of 129,600 → 99.888…%, shown rounded down.
+    assert text(rows["api"].select_one(".sb-bars__percent")) == "99.88% uptime"
+    assert text(rows["auth"].select_one(".sb-bars__percent")) == "100% uptime"
+
+
+def test_days_with_incidents_are_listed_as_text_for_screen_readers(site):
+    api = component_rows(page(site, "/"))["api"]
+    items = [text(li) for li in api.select("details.sb-trouble li")]
+    assert items[0].startswith("21 Nov 2026:") and "Elevated error rates on the API" in items[0]
+    assert api.select_one("ol.sb-bars")["aria-hidden"] == "true"
+
+
+def test_active_incident_shows_its_latest_update(site):
+    home = page(site, "/")
+    active = home.select_one("section[aria-labelledby=sb-active]")
+    assert text(active.select_one(".sb-incident__title")) == "Elevated error rates on the API"
+    latest = text(active.select_one(".sb-incident__latest"))
+    assert "Update — 21 Nov 2026, 05:05 UTC" in latest
+    assert "draining the affected gateway nodes" in latest
+
+
+def test_upcoming_maintenance_is_listed_and_cancelled_is_not(site):
+    upcoming = page(site, "/").select_one("section[aria-labelledby=sb-maintenance-next]")
+    titles = [text(a) for a in upcoming.select(".sb-incident__title a")]
+    assert titles == ["PostgreSQL 18 upgrade for managed databases in eu-west"]
+    assert "3 Dec 2026, 02:00 UTC – 04:00 UTC" in text(upcoming)
+
+
+def test_last_updated_is_the_build_time(site):
+    updated = page(site, "/").select_one(".sb-updated time")
+    assert updated["datetime"] == "2026-11-21T06:00:00Z"
+
+
+def test_navigation_holds_only_the_main_pages(site):
+    home = page(site, "/")
+    tabs = [text(a) for a in home.select(".md-tabs__link")]
+    assert tabs == ["Status", "History", "Uptime"]
+    nav_links = {a["href"] for a in home.select("nav.md-nav a.md-nav__link[href]")}
+    assert not any("incidents/" in href for href in nav_links)
+
+
+def test_incident_page_shows_facts_timeline_and_postmortem(site):
+    incident = page(site, "/incidents/2026-09-02-eu-region-outage/")
+    assert (
+        text(incident.select_one("h1")) == "Outage of API, dashboard and webhooks in the EU region"
+    )
+    facts = text(incident.select_one("dl.sb-facts"))
+    assert "Critical impact" in text(incident.select_one(".sb-incident__meta"))
+    assert "Started 2 Sep 2026, 13:48 UTC" in facts
+    assert "Resolved 2 Sep 2026, 16:31 UTC" in facts
+    assert "Duration 2 h 43 min" in facts
+    assert "Incident manager Dana Okafor" in facts
+    assert [text(li) for li in incident.select("ul.sb-affected li")] == [
+        "API",
+        "Web dashboard",
+        "Webhooks",
+    ]
+    times = [t["datetime"] for t in incident.select("ol.sb-timeline .sb-update__head time")]
+    assert times == sorted(times, reverse=True) and len(times) == 4
+    assert text(incident.select("ol.sb-timeline .sb-update__head strong")[0]) == "Resolved"
+    rows = incident.select("table.sb-actions tbody tr")
+    assert [text(row.select("td")[2]) for row in rows] == ["Done", "In progress", "Open"]
+    assert "runaway" in text(incident.select_one(".sb-postmortem")) or "audit-log" in text(
+        incident.select_one(".sb-postmortem")
+    )
+    assert incident.select_one(".sb-narrative h2") is not None  # the Markdown body is rendered
+    edit = incident.select_one(".sb-edit a")
+    assert (
+        edit["href"]
+        == "https://github.com/lumen-cloud/status/edit/main/incidents/2026/2026-09-02-eu-region-outage.md"
+    )
+
+
+def test_status_changes_in_updates_are_shown(site):
+    incident = page(site, "/incidents/2026-09-02-eu-region-outage/")
+    changes = [text(li) for li in incident.select("ul.sb-changes li")]
+    assert "API: ◆ Partial outage" in changes and "API: ✓ Operational" in changes
+
+
+def test_history_is_split_by_quarter_with_quiet_months_said_plainly(site):
+    first_quarter = page(site, "/history/2026-q1/")
+    months = {text(s.select_one("h2")): s for s in first_quarter.select("section.sb-month")}
+    assert list(months) == ["March 2026", "February 2026", "January 2026"]
+    assert text(months["March 2026"]) == "March 2026 No incidents this month."
+    assert "Slow page loads in the web dashboard" in text(months["February 2026"])
+    pager = {a["rel"][0]: a["href"] for a in first_quarter.select(".sb-pager a")}
+    assert pager == {"prev": "../2026-q2/", "next": "../2025-q4/"}
+
+
+def test_history_index_is_the_latest_quarter(site):
+    latest = page(site, "/history/")
+    assert [text(h) for h in latest.select("section.sb-month h2")] == [
+        "December 2026",
+        "November 2026",
+        "October 2026",
+    ]
+
+
+def test_uptime_page_flags_sla_breaches(site):
+    uptime = page(site, "/uptime/")
+    api = uptime.select_one("section#sla-api, section[aria-labelledby=sla-api]")
+    rows = {text(tr.select_one("th")): tr for tr in api.select("tbody tr")}
+    assert len(rows) == 12
+    september = rows["September 2026"]
+    # 59.5 min of downtime against a 99.95 % target (21.6 min of budget in 30 days).
+    assert "sb-sla-row--breached" in september["class"]
+    assert text(september.select_one(".sb-verdict")) == "✕ Breached"
+    assert text(rows["August 2026"].select_one(".sb-verdict")) == "✓ Met"
+    # November so far: 50 min major + 118 min × 0.3 partial = 85.4 min, already over the
+    # month's whole budget of 21.6 min, so it is breached before the month ends.
+    assert text(rows["November 2026 (so far)"].select_one(".sb-verdict")) == "✕ Breached"
+    webhooks = uptime.select_one("section[aria-labelledby=sla-webhooks]")
+    november = next(
+        tr for tr in webhooks.select("tbody tr") if "November" in text(tr.select_one("th"))
+    )
+    assert text(november.select_one(".sb-verdict")) == "… On track"  # degraded only: no downtime
+
+
+def test_component_page_lists_its_incidents(site):
+    webhooks = page(site, "/components/webhooks/")
+    assert text(webhooks.select_one("h1")) == "Webhooks"
+    titles = [text(a) for a in webhooks.select(".sb-incident__title a")]
+    assert titles[0] == "Elevated error rates on the API"
+    assert "Some webhooks were delivered twice" in titles
+    assert len(webhooks.select("li.sb-day")) == 90
+
+
+def test_no_request_leaves_the_site(site):
+    """Scripts, styles, images, frames and CSS urls are all local; links may point anywhere."""
+    for html_file in site.rglob("*.html"):
+        soup = page(site, str(html_file.parent.relative_to(site)))
+        loaded = [tag.get("src") for tag in soup.select("script[src], img[src], iframe[src]")]
+        loaded += [
+            tag.get("href")
+            for tag in soup.select("link[href]")
+            if "stylesheet" in tag.get("rel", []) or "preconnect" in tag.get("rel", [])
+        ]
+        external = [url for url in loaded if urlparse(url).netloc]
+        assert not external, (html_file, external)
+    for css in site.rglob("*.css"):
+        assert not re.search(
+            r"url\(\s*['\"]?https?://|@import\s+['\"]?https?://", css.read_text()
+        ), css
+
+
+def test_the_same_records_and_time_build_byte_identical_sites(site, tmp_path):
+    again = tmp_path / "again"
+    assert build(REPO_ROOT, again, NOW).returncode == 0
+
+    def digest(root: Path) -> dict[str, str]:
+        return {
+            str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        }
+
+    assert digest(site) == digest(again)
+
+
+def test_status_is_in_the_html_without_javascript(site):
+    home = page(site, "/")
+    for script in home.select("script"):
+        script.decompose()
+    assert "Partial outage" in text(home.select_one(".sb-banner"))
+    assert len(home.select(".sb-status")) == 9
+
+
+# --- builds of hand-written repositories ------------------------------------------------------
+
+HOSTILE = """\
+---
+title: Hostile <script>alert('title')</script>
+kind: bug
+impact: minor
+started: 2026-11-20T10:00:00Z
+components:
+  api: degraded_performance
+updates:
+  - at: 2026-11-20T10:05:00Z
+    status: investigating
+    message: |
+      **Bold** is fine. <script>alert('message')</script>
+      <img src=x onerror="alert('img')"> [click](javascript:alert('link'))
+      <a href="https://ok.example" onclick="alert('click')">ok</a>
+---
+<script>alert('body')</script>
+<div onmouseover="alert('div')">Hover</div>
+[bad](javascript:alert('body-link')) and <iframe src="https://evil.example"></iframe>
+"""
+
+
+def test_hostile_record_text_cannot_run_script(project, tmp_path):
+    install_site_files(project.root)
+    project.write("2026-11-20-hostile.md", HOSTILE)
+    out = tmp_path / "out"
+    result = build(project.root, out, NOW)
+    assert result.returncode == 0, result.stderr
+    soup = page(out, "/incidents/2026-11-20-hostile/")
+    record = soup.select_one("article.sb-record")
+    assert record.select("script") == []
+    assert record.select("iframe, img") == []
+    for tag in record.find_all(True):
+        assert not [name for name in tag.attrs if name.lower().startswith("on")], tag
+        for attribute in ("href", "src"):
+            assert not str(tag.get(attribute, "")).lower().startswith("javascript:"), tag
+    assert record.select_one(".sb-update__body strong").get_text() == "Bold"
+    assert (
+        text(record.select_one("h1")) == "Hostile <script>alert('title')</script>"
+    )  # shown as text
+    assert soup.title.get_text().startswith("Hostile <script>alert('title')</script>")
+    assert not [s for s in soup.select("script") if "alert" in (s.string or "")]
+    # ... and the home page's "latest update" excerpt is just as clean.
+    home = page(out, "/")
+    assert not [s for s in home.select("script") if "alert" in (s.string or "")]
+    assert "SB601" in result.stderr  # the build warns like `statusbook validate`
+
+
+def test_a_broken_record_stops_the_build_with_validate_messages(project, tmp_path):
+    install_site_files(project.root)
+    project.write(
+        "2026-11-20-broken.md",
+        "---\ntitle: Broken\nkind: outage\nimpact: huge\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    message: x\n---\n",
+    )
+    result = build(project.root, tmp_path / "out", NOW)
+    assert result.returncode != 0
+    assert "incidents/2026/2026-11-20-broken.md:4:9: error SB104" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_site_in_bahasa_indonesia(project, tmp_path):
+    install_site_files(project.root)
+    project.catalog_path.write_text(
+        project.catalog_path.read_text().replace(
+            "  name: Test Status\n",
+            "  name: Status Uji\n  language: id\n  time_zone: Asia/Jakarta\n",
+        )
+    )
+    project.write(
+        "2026-11-21-galat.md",
+        "---\ntitle: Galat API\nkind: outage\nimpact: major\nstarted: 2026-11-21T03:00:00Z\ncomponents:\n  api: partial_outage\n"
+        "updates:\n  - at: 2026-11-21T03:10:00Z\n    status: investigating\n    message: Kami sedang menyelidiki.\n---\n",
+    )
+    out = tmp_path / "out"
+    result = build(project.root, out, NOW)
+    assert result.returncode == 0, result.stderr
+    home = page(out, "/")
+    assert home.html["lang"] == "id"
+    assert text(home.select_one(".sb-banner")) == "◆ Gangguan sebagian"
+    assert text(component_rows(home)["api"].select_one(".sb-status")) == "◆ Gangguan sebagian"
+    latest = text(home.select_one(".sb-incident__latest"))
+    assert "Sedang diselidiki — 21 Nov 2026 10.10 WIB" in latest  # 03:10 UTC in Jakarta
+    assert [text(a) for a in home.select(".md-tabs__link")] == ["Status", "Riwayat", "Ketersediaan"]
