@@ -15,12 +15,12 @@ $(BIN)/statusbook: pyproject.toml
 ## Set everything up, check the records, build the site and serve it on http://127.0.0.1:8000
 serve: $(BIN)/statusbook
 	$(BIN)/statusbook validate
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	$(BIN)/statusbook serve --dev-addr 127.0.0.1:8000
 
 ## Set everything up and build the static site into site/
 site: $(BIN)/statusbook
 	$(BIN)/statusbook validate
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/statusbook build --site-dir site
 
 ## Set everything up and run the whole test suite (lint included)
 test: $(BIN)/statusbook
@@ -34,6 +34,7 @@ format: $(BIN)/statusbook
 
 bench: $(BIN)/statusbook
 	$(BIN)/python -m statusbook.benchmarks.validate
+	$(BIN)/python -m statusbook.benchmarks.uptime
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .ruff_cache .hypothesis

@@ -135,7 +135,12 @@ _RULES = [
         "The date in the file name differs from the record's start date.",
     ),
     # content
-    Rule("SB601", "unsafe-markup", Severity.WARNING, "Record text contains markup the page will remove (script, event handlers, javascript: links, images)."),
+    Rule(
+        "SB601",
+        "unsafe-markup",
+        Severity.WARNING,
+        "Record text contains markup the page will remove (script, event handlers, javascript: links, images).",
+    ),
     # catalog
     Rule("SB501", "catalog", Severity.ERROR, "The catalog (statusbook.yml) is invalid."),
 ]

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .markup import unsafe_markup
 from .model import (
     INCIDENT_UPDATE_STATUSES,
     MAINTENANCE_UPDATE_STATUSES,
@@ -29,7 +30,6 @@ from .model import (
     Update,
     UpdateStatus,
 )
-from .markup import unsafe_markup
 from .problems import Problem
 from .records import Source, discover, read_source
 from .schema import RECORD, suggest
@@ -265,7 +265,14 @@ class _RecordRules:
         found = unsafe_markup(self.source.body)
         if found:
             self.source.problems.append(
-                Problem(self.source.path, self.source.body_line, 1, "SB601", _markup_message(found), _MARKUP_FIX)
+                Problem(
+                    self.source.path,
+                    self.source.body_line,
+                    1,
+                    "SB601",
+                    _markup_message(found),
+                    _MARKUP_FIX,
+                )
             )
 
     def _report_markup(self, found: list[str], at: tuple) -> None:

@@ -14,6 +14,7 @@ from .. import __version__
 from ..catalog import CATALOG_FILE_NAME
 from .common import AppContext
 from .records import action, list_records, maintenance, new, postmortem, resolve, show, update
+from .site import build, serve
 from .sla import sla
 from .validate import schema, validate
 
@@ -44,6 +45,8 @@ for command in (
     action,
     list_records,
     show,
+    build,
+    serve,
 ):
     cli.add_command(command)
 
