@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..catalog import CATALOG_FILE_NAME
 from .common import AppContext
+from .imports import import_group
 from .records import action, list_records, maintenance, new, postmortem, resolve, show, update
 from .site import build, serve
 from .sla import sla
@@ -45,6 +46,7 @@ for command in (
     action,
     list_records,
     show,
+    import_group,
     build,
     serve,
 ):

@@ -598,7 +598,9 @@ def _maintenance_step(
             change = _finish(session, change, open_editor, dry_run)
         _done(done, change, f"at {session.show(at)}", dry_run)
 
-    command.__doc__ = f"{name.capitalize()} the maintenance RECORD: sets the time and posts an update."
+    command.__doc__ = (
+        f"{name.capitalize()} the maintenance RECORD: sets the time and posts an update."
+    )
     return maintenance.command(name)(command)
 
 

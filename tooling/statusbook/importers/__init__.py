@@ -1,0 +1,22 @@
+"""Migration paths into statusbook: Statuspage v2 JSON and cState issues.
+
+Each format module only translates; :mod:`.common` plans, validates and writes, and the
+report lists what could not be mapped instead of dropping it silently.
+"""
+
+from __future__ import annotations
+
+from .common import Draft, DraftUpdate, ImportPlan, ImportReport, apply_plan, plan_import
+from .cstate import read_cstate
+from .statuspage import read_statuspage
+
+__all__ = [
+    "Draft",
+    "DraftUpdate",
+    "ImportPlan",
+    "ImportReport",
+    "apply_plan",
+    "plan_import",
+    "read_cstate",
+    "read_statuspage",
+]
