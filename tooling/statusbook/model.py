@@ -230,6 +230,18 @@ class Postmortem:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A published fact that was changed after the fact, said openly.
+
+    Updates are a public record: rewriting one (a typo, a wrong time) is allowed only
+    together with a correction that says what changed and when.
+    """
+
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class MaintenanceWindow:
     """Planned times, the actual ones once known, and an optional manual state."""
 
@@ -278,6 +290,7 @@ class Incident:
     manager: str | None = None
     postmortem: Postmortem | None = None
     maintenance: MaintenanceWindow | None = None
+    corrections: tuple[Correction, ...] = ()
     #: The Markdown narrative after the front matter.
     body: str = ""
     path: Path | None = None

@@ -531,6 +531,18 @@ POSTMORTEM = Object(
     doc="How the incident happened and how recurrence is prevented.",
 )
 
+CORRECTION = Object(
+    {
+        "at": Field(Timestamp(), "when the correction was made", required=True),
+        "note": Field(
+            Text(),
+            "what was changed and why, e.g. 'fixed the time of the 14:05 update'",
+            required=True,
+        ),
+    },
+    doc="A change to already-published text or times, recorded openly.",
+)
+
 RECORD = Object(
     {
         "title": Field(Text(), "a short headline customers understand", required=True),
@@ -574,6 +586,10 @@ RECORD = Object(
         ),
         "updates": Field(ListOf(UPDATE), "the timeline, oldest first"),
         "postmortem": Field(POSTMORTEM, "the postmortem, once written"),
+        "corrections": Field(
+            ListOf(CORRECTION),
+            "changes to published updates, oldest first (required to rewrite history)",
+        ),
     },
     doc="The front matter of a statusbook incident or maintenance record.",
     discriminator="kind",

@@ -21,6 +21,7 @@ from .model import (
     ActionItem,
     ActionStatus,
     Catalog,
+    Correction,
     Impact,
     Incident,
     Kind,
@@ -243,6 +244,8 @@ class _RecordRules:
         candidates.append(
             (("postmortem", "published"), self.data.get("postmortem", {}).get("published"))
         )
+        corrections = self.data.get("corrections", [])
+        candidates += [(("corrections", i, "at"), c.get("at")) for i, c in enumerate(corrections)]
         for at, value in candidates:
             if value is not None and value > limit:
                 self.report(
@@ -440,6 +443,9 @@ class _RecordRules:
             resolved=data.get("resolved"),
             manager=data.get("manager"),
             postmortem=_postmortem(data.get("postmortem")),
+            corrections=tuple(
+                Correction(at=item["at"], note=item["note"]) for item in data.get("corrections", [])
+            ),
             maintenance=maintenance,
             body=self.source.body,
             path=self.source.path,

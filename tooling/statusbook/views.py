@@ -172,6 +172,7 @@ class IncidentPage:
     postmortem: PostmortemView | None
     window: str | None
     edit_url: str | None
+    corrections: tuple[tuple[Moment, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -574,6 +575,7 @@ class ViewBuilder:
             postmortem=postmortem,
             window=window,
             edit_url=f"{self.edit_root}{path}" if self.edit_root and path else None,
+            corrections=tuple((self.moment(c.at), c.note) for c in incident.corrections),
         )
 
     # home
