@@ -554,3 +554,10 @@ def test_add_components_refuses_a_duplicate_id(catalog: Catalog) -> None:
     with pytest.raises(edit.EditRefused) as refused:
         edit.add_components(catalog, [Component(id="api", name="API again", monitored_since=NOW)])
     assert "defined twice" in refused.value.problems[0].message
+
+
+def test_a_record_that_already_has_errors_says_so(project: Project, catalog: Catalog) -> None:
+    project.write("2026-11-20-typo.md", OPEN.replace("api: major_outage", "apii: major_outage"))
+    with pytest.raises(edit.EditRefused, match="already has errors; fix them first") as refused:
+        edit.add_update(catalog, "typo", status=UpdateStatus.UPDATE, message="x", at=NOW, now=NOW)
+    assert "SB301" in {problem.code for problem in refused.value.problems}

@@ -662,7 +662,15 @@ def _edit(catalog: Catalog, ref: str, now: datetime, mutate: Mutation) -> Change
             f"{path} cannot be edited until its front matter is valid YAML: {error}",
             _problems_of(path, before, catalog, now),
         ) from None
-    return _checked(catalog, path, before, (head + edited + tail).encode("utf-8"), now)
+    try:
+        return _checked(catalog, path, before, (head + edited + tail).encode("utf-8"), now)
+    except EditRefused as refused:
+        if any(problem.is_error for problem in _problems_of(path, before, catalog, now)):
+            raise EditRefused(
+                f"{path.name} already has errors; fix them first, nothing was written",
+                refused.problems,
+            ) from None
+        raise
 
 
 def _checked(
