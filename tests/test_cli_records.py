@@ -515,3 +515,24 @@ def test_every_command_is_documented() -> None:
     for name in ("new", "start", "complete", "cancel"):
         result = CliRunner().invoke(cli, ["maintenance", name, "--help"])
         assert result.exit_code == 0 and "--dry-run" in result.output
+
+
+def test_a_file_changed_while_the_editor_was_open_is_not_overwritten(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = repo.root / "incidents/2026/2026-11-21-api-errors.md"
+
+    def editor(text: str, **_: object) -> str:
+        path.write_text(path.read_text().replace("looking into it", "on it"))  # a teammate
+        return text.replace("message: mine", "message: My long careful update.")
+
+    monkeypatch.setattr("click.edit", editor)
+    result = invoke("update", "api-errors", "-m", "mine", "--edit")
+    assert result.exit_code == 1
+    assert "changed after it was read" in result.output
+    assert "on it" in path.read_text() and "careful" not in path.read_text()
+    rescue = Path(result.output.split("saved in ")[1].split()[0])
+    try:
+        assert "My long careful update." in rescue.read_text()
+    finally:
+        rescue.unlink()

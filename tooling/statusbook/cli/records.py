@@ -161,7 +161,7 @@ def refusals() -> Iterator[None]:
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""
         raise Refused(
-            f"cannot write{where}: {error.strerror or error}; the old file is unchanged"
+            f"cannot save{where}: {error.strerror or error}; the old file is unchanged"
         ) from None
 
 
@@ -203,7 +203,16 @@ def _finish(session: Session, change: edit.Change, open_editor: bool, dry_run: b
         click.echo(change.diff(), nl=False)
         click.echo("Dry run: nothing was written.", err=True)
         return change
-    edit.write(change)
+    try:
+        edit.write(change)
+    except (edit.ConflictError, OSError) as error:
+        if open_editor:
+            saved = f"your edited text is saved in {_rescue(change.after.decode('utf-8'))}"
+            if isinstance(error, edit.ConflictError):
+                error.message += f"; {saved}"
+            else:
+                click.echo(saved, err=True)
+        raise
     return change
 
 
