@@ -63,6 +63,7 @@ KEY_ORDER = (
     "components",
     "updates",
     "postmortem",
+    "corrections",
 )
 UPDATE_KEY_ORDER = ("at", "status", "author", "message", "components")
 ACTION_KEY_ORDER = ("title", "owner", "status", "due", "link")
