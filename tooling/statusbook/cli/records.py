@@ -86,12 +86,12 @@ author_option = click.option(
     "--author", envvar="STATUSBOOK_AUTHOR", help="Who writes the update [env STATUSBOOK_AUTHOR]."
 )
 message_option = click.option("-m", "--message", help="What customers read (Markdown).")
-writing_options = _options(
-    click.option(
-        "--tz",
-        metavar="ZONE",
-        help="Read and show times in this IANA zone (default: the site's time_zone).",
-    ),
+tz_option = click.option(
+    "--tz",
+    metavar="ZONE",
+    help="Read and show times in this IANA zone (default: the site's time_zone).",
+)
+editing_options = _options(
     click.option("--edit", "open_editor", is_flag=True, help="Review the record in $EDITOR first."),
     click.option("--dry-run", is_flag=True, help="Print the diff; write nothing."),
     click.option(
@@ -102,6 +102,8 @@ writing_options = _options(
     ),
     now_option,
 )
+#: For commands that take times.
+writing_options = _options(tz_option, editing_options)
 
 
 @dataclass
@@ -625,21 +627,20 @@ _maintenance_step("cancel", "Cancelled", edit.cancel_maintenance, CANCELLED_MESS
 @click.argument("record")
 @click.option("--summary", help="What happened, in a few sentences.")
 @click.option("--root-cause", help="Why it happened.")
-@writing_options
+@editing_options
 @click.pass_obj
 def postmortem(
     app: AppContext,
     record: str,
     summary: str | None,
     root_cause: str | None,
-    tz: str | None,
     open_editor: bool,
     dry_run: bool,
     prompt: bool | None,
     now: str | None,
 ) -> None:
     """Add the postmortem structure (summary, root cause, action items) to RECORD."""
-    session = _session(app, now, tz, prompt)
+    session = _session(app, now, None, prompt)
     if session.interactive:
         if summary is None:
             summary = click.prompt(
@@ -678,7 +679,7 @@ def postmortem(
     type=click.Choice([status.value for status in ActionStatus]),
     help="Status for a new item (default open) or for --close (default done).",
 )
-@writing_options
+@editing_options
 @click.pass_obj
 def action(
     app: AppContext,
@@ -689,7 +690,6 @@ def action(
     link: str | None,
     close_ref: str | None,
     status: str | None,
-    tz: str | None,
     open_editor: bool,
     dry_run: bool,
     prompt: bool | None,
@@ -698,7 +698,7 @@ def action(
     """Add a postmortem action item TITLE to RECORD, or close one with --close."""
     if title and close_ref:
         raise click.UsageError("give either a TITLE to add or --close to close, not both")
-    session = _session(app, now, tz, prompt)
+    session = _session(app, now, None, prompt)
     with refusals():
         if close_ref is not None:
             final = ActionStatus(status or ActionStatus.DONE.value)
