@@ -188,6 +188,8 @@ def edit_text(text: str, mutate: Callable[[Any], None]) -> str:
         merged = _merge(text, normalized, modified)
         if _same_meaning(merged, modified):
             cost = _changed_lines(text, merged)
+            if cost <= _changed_lines(normalized, modified):
+                return merged  # only the edit's own lines changed: nothing can do better
             if best is None or cost < best[0]:
                 best = (cost, merged)
     assert fallback is not None
