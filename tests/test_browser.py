@@ -98,6 +98,8 @@ def test_javascript_shows_times_in_the_readers_zone(browser, served):
         updated = page.locator(".sb-updated time")
         assert updated.get_attribute("data-sb-local") == "1"
         assert updated.get_attribute("title") == "21 Nov 2026, 06:00 UTC"
+        first_bar = page.locator("#component-auth ol.sb-bars > li").first
+        assert first_bar.get_attribute("title") == "Aug 24, 2026: no downtime"
         assert errors == []
     finally:
         context.close()

@@ -12,7 +12,27 @@
   } catch (error) {
     return;
   }
+  var dayFormat = new Intl.DateTimeFormat(lang, {
+    day: "numeric", month: "short", year: "numeric", timeZone: "UTC"
+  });
+
+  // Trouble-free days carry no tooltip in the HTML (it keeps the page small); add one.
+  function labelBars() {
+    var lists = document.querySelectorAll("ol.sb-bars[data-first]");
+    for (var i = 0; i < lists.length; i++) {
+      var first = lists[i].dataset.first.split("-");
+      var clean = lists[i].dataset.clean || "{date}";
+      var days = lists[i].children;
+      for (var d = 0; d < days.length; d++) {
+        if (days[d].title) continue;
+        var day = new Date(Date.UTC(+first[0], +first[1] - 1, +first[2] + d));
+        days[d].title = clean.replace("{date}", dayFormat.format(day));
+      }
+    }
+  }
+
   function enhance() {
+    labelBars();
     var times = document.querySelectorAll("time[datetime]");
     for (var i = 0; i < times.length; i++) {
       var node = times[i];

@@ -37,22 +37,48 @@ class SafeHTML(str):
         return str(self)
 
 
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes=_URL_SCHEMES,
+    allowed_classes=_ALLOWED_CLASSES,
+    link_rel="noopener noreferrer nofollow",
+)
+
+
 def sanitize(html: str) -> str:
     """Strip everything that could run script or reach a third party from ``html``."""
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_URL_SCHEMES,
-        allowed_classes=_ALLOWED_CLASSES,
-        link_rel="noopener noreferrer nofollow",
-    )
+    return _CLEANER.clean(html)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    # Building a Markdown instance costs more than converting a short message; reuse one.
+    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+
+
+#: Text made only of these characters, with no line starting with a digit, and no hard
+#: line breaks, is plain prose to Markdown: it becomes paragraphs and nothing else.
+_PLAIN = re.compile(r"[^\W\d_][\w ,.;:'\"()?%$@/\-]*(?:\n(?:[^\W\d_][\w ,.;:'\"()?%$@/\-]*)?)*")
+_PARAGRAPHS = re.compile(r"\n(?:\n)+")
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """Markdown's output for plain prose, without running Markdown (most messages are)."""
+    body = text.strip("\n")
+    if not _PLAIN.fullmatch(body) or " \n" in body or "--" in body or body.endswith(" "):
+        return None
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPHS.split(body))
 
 
 @lru_cache(maxsize=8192)
 def render_markdown(text: str) -> SafeHTML:
     """A record's Markdown as safe HTML (cached: feeds and pages render the same text)."""
-    converter = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    plain = _plain_paragraphs(text)
+    if plain is not None:
+        return SafeHTML(plain)
+    converter = _converter()
+    converter.reset()
     return SafeHTML(sanitize(converter.convert(text)))
 
 

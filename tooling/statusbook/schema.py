@@ -71,11 +71,11 @@ def suggest(word: str, choices: Any) -> str:
 
 
 def _wrong_type(reporter: Reporter, at: KeyPath, expected: str, value: Any, fix: str = "") -> Any:
-    reporter.report("SB103", f"{_label(at)} must be {expected}, not {describe(value)}", fix, at=at)
+    reporter.report("SB103", f"{label(at)} must be {expected}, not {describe(value)}", fix, at=at)
     return INVALID
 
 
-def _label(at: KeyPath) -> str:
+def label(at: KeyPath) -> str:
     """A key path as a person reads it: ``'message' in updates › item 2``."""
     if not at:
         return "the front matter"
@@ -110,13 +110,13 @@ class Text(FieldType):
             return _wrong_type(reporter, at, "text", value, fix)
         if not self.allow_empty and (not value or value.isspace()):
             reporter.report(
-                "SB105", f"{_label(at)} is empty", "write the text, or remove the key", at=at
+                "SB105", f"{label(at)} is empty", "write the text, or remove the key", at=at
             )
             return INVALID
         if self.url and not value.startswith(("https://", "http://")):
             reporter.report(
                 "SB104",
-                f"{_label(at)} must be an http(s) URL",
+                f"{label(at)} must be an http(s) URL",
                 "write the full address, starting with https://",
                 at=at,
             )
@@ -140,7 +140,7 @@ class Identifier(FieldType):
         if not _is_identifier(value):
             reporter.report(
                 "SB104",
-                f"{_label(at)} {value!r} is not a valid id",
+                f"{label(at)} {value!r} is not a valid id",
                 "use lowercase letters, digits, '-' and '_', starting with a letter or digit",
                 at=at,
             )
@@ -182,7 +182,7 @@ class Choice(FieldType):
         shown = repr(value) if isinstance(value, str) else describe(value)
         reporter.report(
             "SB104",
-            f"{_label(at)} is {shown}; it must be one of: {options}",
+            f"{label(at)} is {shown}; it must be one of: {options}",
             hint or f"use one of: {options}",
             at=at,
         )
@@ -212,14 +212,14 @@ class Timestamp(FieldType):
             if error.naive:
                 reporter.report(
                     "SB202",
-                    f"{_label(at)} {value!r} has no time zone",
+                    f"{label(at)} {value!r} has no time zone",
                     f"write it in UTC with a Z, e.g. {value.strip().replace(' ', 'T')}Z, or add an offset like +07:00",
                     at=at,
                 )
             else:
                 reporter.report(
                     "SB201",
-                    f"{_label(at)} {value!r} is not a timestamp",
+                    f"{label(at)} {value!r} is not a timestamp",
                     "write it as 2026-11-20T14:05:00Z",
                     at=at,
                 )
@@ -243,7 +243,7 @@ class Day(FieldType):
             return parse_date(value)
         except TimestampError:
             reporter.report(
-                "SB201", f"{_label(at)} {value!r} is not a date", "write it as 2026-12-01", at=at
+                "SB201", f"{label(at)} {value!r} is not a date", "write it as 2026-12-01", at=at
             )
             return INVALID
 
@@ -264,7 +264,7 @@ class Number(FieldType):
         ):
             reporter.report(
                 "SB104",
-                f"{_label(at)} is {value}; it must be between {self.minimum} and {self.maximum}",
+                f"{label(at)} is {value}; it must be between {self.minimum} and {self.maximum}",
                 at=at,
             )
             return INVALID
@@ -299,7 +299,7 @@ class ListOf(FieldType):
         if not isinstance(value, list):
             return _wrong_type(reporter, at, "a list (items starting with '- ')", value)
         if len(value) < self.min_items:
-            reporter.report("SB102", f"{_label(at)} needs at least {self.min_items} item(s)", at=at)
+            reporter.report("SB102", f"{label(at)} needs at least {self.min_items} item(s)", at=at)
             return INVALID
         checked = [
             self.item.check(item, (*at, index), reporter) for index, item in enumerate(value)

@@ -33,7 +33,7 @@ from .model import (
 )
 from .problems import Problem
 from .records import Source, discover, read_source
-from .schema import RECORD, suggest
+from .schema import RECORD, label, suggest
 from .timeutil import format_timestamp
 
 #: Clocks on laptops and CI runners drift; a record a few minutes "ahead" is not a lie.
@@ -250,7 +250,7 @@ class _RecordRules:
             if value is not None and value > limit:
                 self.report(
                     "SB203",
-                    f"{'.'.join(str(step) for step in at)} {format_timestamp(value)} is in the future "
+                    f"{label(at)} {format_timestamp(value)} is in the future "
                     f"(now is {format_timestamp(self.now)})",
                     "check the date, the time and the zone; only scheduled_start/scheduled_end may be in the future",
                     at=at,

@@ -13,7 +13,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -96,7 +95,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         views: SiteViews = self.views
-        self.page_views: dict[str, tuple[str, Any]] = {}
+        self.page_views: dict[str, tuple[str, Any, dict[str, Any]]] = {}
 
         def add(
             src_uri: str, kind: str, view: Any, title: str | None, body: str = "", *, in_nav: bool
@@ -105,12 +104,11 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             if title:
                 # Material prints meta titles unescaped (in <title>, nav and headings).
                 meta["title"] = html.escape(title)
-            content = (
-                "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + body
-            )
+            # The content is the record's body only; the leading blank line stops MkDocs from
+            # reading the body's first lines as YAML or MultiMarkdown metadata.
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
-            self.page_views[src_uri] = (kind, view)
+            files.append(File.generated(config, src_uri, content="\n" + body, inclusion=inclusion))
+            self.page_views[src_uri] = (kind, view, meta)
 
         add("index.md", "home", views.home, None, in_nav=True)
         for incident_id, page in views.incidents.items():
@@ -140,6 +138,14 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             )
         return files
 
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        entry = self.page_views.get(page.file.src_uri)
+        if entry is not None:
+            page.meta.update(entry[2])
+        return markdown
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Record bodies are text from people: sanitise what Markdown made of them."""
         if page.file.src_uri in getattr(self, "page_views", {}):
@@ -151,7 +157,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
     ) -> dict[str, Any]:
         entry = self.page_views.get(page.file.src_uri)
         if entry is not None:
-            kind, view = entry
+            kind, view, _ = entry
             context["sb_kind"] = kind
             context["sb"] = view
         context["t"] = self.t
