@@ -342,3 +342,37 @@ def test_site_in_bahasa_indonesia(project, tmp_path):
     latest = text(home.select_one(".sb-incident__latest"))
     assert "Sedang diselidiki — 21 Nov 2026 10.10 WIB" in latest  # 03:10 UTC in Jakarta
     assert [text(a) for a in home.select(".md-tabs__link")] == ["Status", "Riwayat", "Ketersediaan"]
+
+
+def test_record_body_that_looks_like_metadata_is_kept(project, tmp_path):
+    install_site_files(project.root)
+    body = "Impact: customers in the EU could not sign in.\n\n---\ntemplate: 404.html\n---\n"
+    project.write(
+        "2026-11-20-meta-lookalike.md",
+        "---\ntitle: Meta lookalike\nkind: bug\nimpact: minor\ncomponents:\n  api: degraded_performance\n"
+        "updates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    message: Looking.\n---\n"
+        + body,
+    )
+    out = tmp_path / "out"
+    assert build(project.root, out, NOW).returncode == 0
+    soup = page(out, "/incidents/2026-11-20-meta-lookalike/")
+    narrative = text(soup.select_one(".sb-narrative"))
+    assert narrative.startswith("Impact: customers in the EU could not sign in.")
+    assert soup.select_one("article.sb-record") is not None  # not rendered with another template
+
+
+def test_corrections_are_shown_on_the_incident_page(project, tmp_path):
+    install_site_files(project.root)
+    project.write(
+        "2026-11-20-corrected.md",
+        "---\ntitle: Corrected\nkind: bug\nimpact: minor\ncomponents:\n  api: degraded_performance\n"
+        "updates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    message: Looking.\n"
+        "corrections:\n  - at: 2026-11-20T11:00:00Z\n    note: Fixed the time of the first update.\n---\n",
+    )
+    out = tmp_path / "out"
+    assert build(project.root, out, NOW).returncode == 0
+    corrections = page(out, "/incidents/2026-11-20-corrected/").select_one(".sb-corrections")
+    assert (
+        text(corrections)
+        == "Corrections 20 Nov 2026, 11:00 UTC: Fixed the time of the first update."
+    )
