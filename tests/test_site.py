@@ -373,4 +373,3 @@ def test_corrections_are_shown_on_the_incident_page(project, tmp_path):
     assert build(project.root, out, NOW).returncode == 0
     corrections = page(out, "/incidents/2026-11-20-corrected/").select_one(".sb-corrections li")
     assert corrections.get_text() == "20 Nov 2026, 11:00 UTC: Fixed the time of the first update."
-    )
