@@ -132,6 +132,21 @@ _EN = {
     "component.monitored_since": "Monitored since {date}",
     "minutes": "{count} min",
     "subscribe.title": "Subscribe",
+    "subscribe.intro": "Follow incidents and maintenance without visiting this page.",
+    "subscribe.component_intro": "Follow incidents and maintenance that affect {component}.",
+    "subscribe.rss": "RSS feed",
+    "subscribe.atom": "Atom feed",
+    "subscribe.calendar": "Maintenance calendar (iCalendar)",
+    "subscribe.api": "Status API (Statuspage-compatible JSON)",
+    "subscribe.badge": "Status badge (SVG)",
+    "subscribe.badge_endpoint": "Badge endpoint for shields.io (JSON)",
+    "subscribe.per_component": "For each component",
+    "feeds.history_title": "{site} – incident history",
+    "feeds.component_title": "{site} – {component}: incident history",
+    "feeds.description": "Incidents and scheduled maintenance on {site}.",
+    "feeds.calendar_title": "{site} – scheduled maintenance",
+    "feeds.component_calendar_title": "{site} – {component}: scheduled maintenance",
+    "badge.label": "status",
 }
 
 _ID = {
@@ -254,6 +269,21 @@ _ID = {
     "component.monitored_since": "Dipantau sejak {date}",
     "minutes": "{count} mnt",
     "subscribe.title": "Berlangganan",
+    "subscribe.intro": "Ikuti insiden dan pemeliharaan tanpa membuka halaman ini.",
+    "subscribe.component_intro": "Ikuti insiden dan pemeliharaan yang memengaruhi {component}.",
+    "subscribe.rss": "Umpan RSS",
+    "subscribe.atom": "Umpan Atom",
+    "subscribe.calendar": "Kalender pemeliharaan (iCalendar)",
+    "subscribe.api": "API status (JSON kompatibel Statuspage)",
+    "subscribe.badge": "Lencana status (SVG)",
+    "subscribe.badge_endpoint": "Endpoint lencana untuk shields.io (JSON)",
+    "subscribe.per_component": "Per komponen",
+    "feeds.history_title": "{site} – riwayat insiden",
+    "feeds.component_title": "{site} – {component}: riwayat insiden",
+    "feeds.description": "Insiden dan pemeliharaan terjadwal di {site}.",
+    "feeds.calendar_title": "{site} – pemeliharaan terjadwal",
+    "feeds.component_calendar_title": "{site} – {component}: pemeliharaan terjadwal",
+    "badge.label": "status",
 }
 
 TABLES = {"en": _EN, "id": _ID}

@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from ..catalog import CatalogError, load_catalog
 from ..i18n import Translator
 from ..markup import sanitize
+from ..outputs import feed_links, notes, static_files
 from ..reporting import render
 from ..timeutil import TimestampError, resolve_now
 from ..validate import validate_paths
@@ -91,6 +92,8 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             edit_root=site.edit_url,
             record_paths=_record_paths(result.incidents, root),
         )
+        self.incidents = result.incidents
+        self.feeds = feed_links(self.catalog)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -163,7 +166,18 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         context["t"] = self.t
         context["sb_site"] = self.catalog.site
         context["sb_history"] = self.views.history
+        context["sb_feeds"] = self.feeds
         return context
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Feeds, calendars, the JSON API and badges: static files from the same records."""
+        for note in notes(self.catalog):
+            log.info(f"statusbook: {note}")
+        site_dir = Path(config.site_dir)
+        for path, content in static_files(self.catalog, self.incidents, self.now).items():
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.catalog_path))

@@ -1,0 +1,164 @@
+"""RSS 2.0 and Atom feeds of incidents and maintenance (feedgen), site-wide or per component.
+
+One entry per record, like Statuspage's ``history.rss``/``history.atom``: its content is
+the whole timeline, newest update first, each with its time and status. The entry id is
+the incident page's URL, which is made from the record id (the file name) and so never
+changes when the record gains an update; ``updated`` is the record's latest stated change.
+
+Output depends only on the records (and on ``now`` when there are none), never on the
+clock: two builds of the same records are byte-identical, and a feed does not look
+changed to readers just because the site was rebuilt.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+
+from .i18n import Translator
+from .markup import render_markdown, sanitize
+from .model import Catalog, Incident
+from .publishing import absolute, first_posted, incident_link, last_changed
+from .views import component_url
+
+#: Entries per feed: the most recently changed records (older ones are on the history pages).
+FEED_LIMIT = 50
+#: Category schemes, so readers can tell a kind from an impact with the same word.
+KIND_SCHEME = "urn:statusbook:kind"
+IMPACT_SCHEME = "urn:statusbook:impact"
+
+
+def feed_records(incidents: Iterable[Incident], component_id: str | None = None) -> list[Incident]:
+    """The records a feed lists: most recently changed first, at most :data:`FEED_LIMIT`."""
+    chosen = [
+        incident
+        for incident in incidents
+        if component_id is None or component_id in incident.affected_components
+    ]
+    chosen.sort(key=lambda incident: (last_changed(incident), incident.id), reverse=True)
+    return chosen[:FEED_LIMIT]
+
+
+def entry_html(catalog: Catalog, incident: Incident, t: Translator) -> str:
+    """The timeline as sanitised HTML: affected components, the window, then each update."""
+    names = {component.id: component.name for component in catalog.components}
+    parts: list[str] = []
+    affected = [names.get(c, c) for c in incident.affected_components]
+    if affected:
+        parts.append(
+            f"<p><strong>{html.escape(t('incident.affected'))}:</strong> "
+            f"{html.escape(', '.join(affected))}</p>"
+        )
+    window = incident.maintenance
+    if window is not None:
+        parts.append(
+            f"<p><strong>{html.escape(t('incident.window'))}:</strong> "
+            f"{_time(window.scheduled_start, t)} – {_time(window.scheduled_end, t)}</p>"
+        )
+    for update in reversed(incident.updates):
+        parts.append(
+            f"<p><small>{_time(update.at, t)}</small><br>"
+            f"<strong>{html.escape(t(f'update.{update.status.value}'))}</strong></p>"
+        )
+        parts.append(render_markdown(update.message))
+    # Everything above is escaped or already sanitised; cleaning the whole is a second lock.
+    return sanitize("\n".join(parts))
+
+
+def _time(moment: datetime, t: Translator) -> str:
+    return html.escape(t.datetime(moment))
+
+
+def _generator(
+    catalog: Catalog,
+    incidents: Sequence[Incident],
+    now: datetime,
+    *,
+    base: str,
+    self_href: str,
+    component_id: str | None,
+) -> FeedGenerator:
+    site = catalog.site
+    t = Translator(site.language, site.time_zone)
+    component = catalog.component(component_id) if component_id else None
+    if component_id is not None and component is None:
+        raise ValueError(f"unknown component {component_id!r}")
+    page = base if component is None else absolute(base, component_url(component.id))
+    if component is None:
+        title = t("feeds.history_title", site=site.name)
+    else:
+        title = t("feeds.component_title", site=site.name, component=component.name)
+    records = feed_records(incidents, component_id)
+
+    feed = FeedGenerator()
+    feed.id(page)
+    feed.title(title)
+    feed.description(t("feeds.description", site=site.name))
+    # feedgen uses the last link as RSS's channel <link>: the page, not the feed itself.
+    feed.link(href=absolute(base, self_href), rel="self")
+    feed.link(href=page, rel="alternate")
+    feed.language(site.language)
+    feed.author({"name": site.name})
+    feed.generator("statusbook")
+    # Set explicitly: feedgen would otherwise stamp the clock into lastBuildDate/updated.
+    feed.updated(max((last_changed(i) for i in records), default=now))
+    for incident in records:
+        link = incident_link(base, incident.id)
+        entry = feed.add_entry(order="append")
+        entry.id(link)
+        entry.guid(link, permalink=True)
+        entry.title(incident.title)
+        entry.link(href=link, rel="alternate")
+        entry.published(first_posted(incident))
+        entry.updated(last_changed(incident))
+        entry.content(entry_html(catalog, incident, t), type="html")
+        entry.category(
+            [
+                {
+                    "term": incident.kind.value,
+                    "scheme": KIND_SCHEME,
+                    "label": t(f"kind.{incident.kind.value}"),
+                },
+                {
+                    "term": incident.impact.value,
+                    "scheme": IMPACT_SCHEME,
+                    "label": t(f"impact.{incident.impact.value}"),
+                },
+            ]
+        )
+    return feed
+
+
+def rss_feed(
+    catalog: Catalog,
+    incidents: Sequence[Incident],
+    now: datetime,
+    *,
+    base: str,
+    self_href: str,
+    component_id: str | None = None,
+) -> bytes:
+    """RSS 2.0; ``self_href`` is the feed's own site-relative path (for ``atom:link``)."""
+    feed = _generator(
+        catalog, incidents, now, base=base, self_href=self_href, component_id=component_id
+    )
+    return feed.rss_str(pretty=True)
+
+
+def atom_feed(
+    catalog: Catalog,
+    incidents: Sequence[Incident],
+    now: datetime,
+    *,
+    base: str,
+    self_href: str,
+    component_id: str | None = None,
+) -> bytes:
+    """Atom 1.0; ``self_href`` is the feed's own site-relative path."""
+    feed = _generator(
+        catalog, incidents, now, base=base, self_href=self_href, component_id=component_id
+    )
+    return feed.atom_str(pretty=True)

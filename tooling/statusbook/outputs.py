@@ -1,0 +1,162 @@
+"""Every machine-readable file the site publishes, and where it lives.
+
+The one place that knows the layout (paths below are relative to the site root):
+
+=============================================  ============================================
+``history.rss``, ``history.atom``              incidents and maintenance (Statuspage's names)
+``maintenance.ics``                            scheduled maintenance calendar
+``api/v2/…``                                   Statuspage v2 compatible JSON (:mod:`.api`)
+``badge.svg``, ``badge.json``                  overall status badge, shields.io endpoint
+``components/<id>/history.rss`` etc.           the same four per component, next to its page
+=============================================  ============================================
+
+Feeds and calendars need absolute links and ids built from ``site.url``; without it they
+are skipped (and :func:`notes` says so) rather than published with links that resolve
+nowhere. The API and badges do not need it and are always written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .api import api_documents
+from .badges import badge_endpoint, badge_svg, status_badges
+from .calendar import calendar
+from .feeds import atom_feed, rss_feed
+from .i18n import Translator
+from .model import Catalog, Incident
+from .publishing import site_base
+from .views import component_url
+
+API_ROOT = "api/v2/"
+RSS = "application/rss+xml"
+ATOM = "application/atom+xml"
+ICS = "text/calendar"
+JSON = "application/json"
+SVG = "image/svg+xml"
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One subscribable file, for ``<link rel="alternate">`` tags and the Subscribe list."""
+
+    #: Descriptive, for feed readers' autodiscovery: "Lumen Cloud Status – API: … (RSS)".
+    title: str
+    #: Short, for a list under a heading: "RSS feed".
+    label: str
+    media_type: str
+    #: Relative to the site root.
+    href: str
+    #: The component it is about; ``None`` for the whole site.
+    component: str | None = None
+    #: ``rss``, ``atom``, ``calendar``, ``api``, ``badge`` or ``badge-endpoint``.
+    kind: str = ""
+
+    @property
+    def is_feed(self) -> bool:
+        """Whether feed readers should discover it."""
+        return self.kind in ("rss", "atom")
+
+
+def _folder(component_id: str | None) -> str:
+    return "" if component_id is None else component_url(component_id)
+
+
+def feed_path(component_id: str | None, kind: str) -> str:
+    """Where the ``rss``/``atom``/``calendar``/``badge``/``badge-endpoint`` file lives."""
+    names = {
+        "rss": "history.rss",
+        "atom": "history.atom",
+        "calendar": "maintenance.ics",
+        "badge": "badge.svg",
+        "badge-endpoint": "badge.json",
+    }
+    return _folder(component_id) + names[kind]
+
+
+def feed_links(catalog: Catalog) -> list[FeedLink]:
+    """Every subscribable file: the site's first, then each component's in catalog order."""
+    t = Translator(catalog.site.language, catalog.site.time_zone)
+    site = catalog.site.name
+    links = _links(catalog, t, None, t("feeds.history_title", site=site),
+                   t("feeds.calendar_title", site=site), site)  # fmt: skip
+    for c in catalog.components:
+        links += _links(
+            catalog,
+            t,
+            c.id,
+            t("feeds.component_title", site=site, component=c.name),
+            t("feeds.component_calendar_title", site=site, component=c.name),
+            f"{site} – {c.name}",
+        )
+    return links
+
+
+def _links(
+    catalog: Catalog, t: Translator, scope: str | None, history: str, calendar: str, badge: str
+) -> list[FeedLink]:
+    links: list[FeedLink] = []
+    if site_base(catalog) is not None:
+        links += [
+            FeedLink(f"{history} (RSS)", t("subscribe.rss"), RSS, feed_path(scope, "rss"), scope, "rss"),
+            FeedLink(f"{history} (Atom)", t("subscribe.atom"), ATOM, feed_path(scope, "atom"), scope, "atom"),
+            FeedLink(calendar, t("subscribe.calendar"), ICS, feed_path(scope, "calendar"), scope, "calendar"),
+        ]  # fmt: skip
+    if scope is None:
+        api = t("subscribe.api")
+        links.append(FeedLink(f"{catalog.site.name} – {api}", api, JSON, API_ROOT + "summary.json", None, "api"))  # fmt: skip
+    links += [
+        FeedLink(f"{badge}: {t('subscribe.badge')}", t("subscribe.badge"), SVG, feed_path(scope, "badge"), scope, "badge"),
+        FeedLink(f"{badge}: {t('subscribe.badge_endpoint')}", t("subscribe.badge_endpoint"), JSON, feed_path(scope, "badge-endpoint"), scope, "badge-endpoint"),
+    ]  # fmt: skip
+    return links
+
+
+def notes(catalog: Catalog) -> list[str]:
+    """What :func:`static_files` leaves out for this catalog, and why (for the build log)."""
+    if site_base(catalog) is None:
+        return [
+            "site.url is not set in the catalog: RSS/Atom feeds and the maintenance calendar "
+            "are not written, because their links and ids must be absolute URLs"
+        ]
+    return []
+
+
+def static_files(
+    catalog: Catalog, incidents: Sequence[Incident], now: datetime
+) -> dict[str, bytes]:
+    """Every file, by site-relative path (sorted): the same records and ``now`` give the
+    same bytes."""
+    files: dict[str, bytes] = {}
+    base = site_base(catalog)
+    scopes: list[str | None] = [None, *catalog.component_ids]
+    if base is not None:
+        for component_id in scopes:
+            files[feed_path(component_id, "rss")] = rss_feed(
+                catalog,
+                incidents,
+                now,
+                base=base,
+                self_href=feed_path(component_id, "rss"),
+                component_id=component_id,
+            )
+            files[feed_path(component_id, "atom")] = atom_feed(
+                catalog,
+                incidents,
+                now,
+                base=base,
+                self_href=feed_path(component_id, "atom"),
+                component_id=component_id,
+            )
+            files[feed_path(component_id, "calendar")] = calendar(
+                catalog, incidents, base=base, component_id=component_id
+            )
+    for path, content in api_documents(catalog, incidents, now).items():
+        files[API_ROOT + path] = content
+    site_badge, component_badges = status_badges(catalog, incidents, now)
+    for component_id, badge in [(None, site_badge), *component_badges.items()]:
+        files[feed_path(component_id, "badge")] = badge_svg(badge)
+        files[feed_path(component_id, "badge-endpoint")] = badge_endpoint(badge)
+    return dict(sorted(files.items()))
