@@ -143,6 +143,49 @@ _RULES = [
     ),
     # catalog
     Rule("SB501", "catalog", Severity.ERROR, "The catalog (statusbook.yml) is invalid."),
+    # history: published records compared with a git revision (validate --base)
+    Rule(
+        "SB701",
+        "published-update-deleted",
+        Severity.ERROR,
+        "A published update was deleted without a correction.",
+    ),
+    Rule(
+        "SB702",
+        "published-update-moved",
+        Severity.ERROR,
+        "Published updates were reordered without a correction.",
+    ),
+    Rule(
+        "SB703",
+        "published-update-rewritten",
+        Severity.ERROR,
+        "A published update's time, text, status, author or components changed without a correction.",
+    ),
+    Rule(
+        "SB704",
+        "update-inserted-into-history",
+        Severity.ERROR,
+        "A new update was inserted before published ones (backdated) without a correction.",
+    ),
+    Rule(
+        "SB705",
+        "published-correction-changed",
+        Severity.ERROR,
+        "A published correction was deleted or rewritten; corrections are append-only.",
+    ),
+    Rule(
+        "SB706",
+        "record-deleted",
+        Severity.ERROR,
+        "A published record was deleted.",
+    ),
+    Rule(
+        "SB707",
+        "record-renamed",
+        Severity.ERROR,
+        "A published record was renamed, which changes its id and address.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -8,10 +8,19 @@ from pathlib import Path
 
 import click
 
+from ..gitrev import GitError, files_at
+from ..history import Escapes, compare
+from ..model import Catalog
+from ..problems import Problem
+from ..records import discover
 from ..reporting import FORMATS, render
 from ..schema import catalog_json_schema, record_json_schema
 from ..validate import validate_paths
-from .common import EXIT_OK, EXIT_PROBLEMS, AppContext, now_option, parse_now
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AppContext, now_option, parse_now
+
+
+class HistoryError(click.ClickException):
+    exit_code = EXIT_USAGE
 
 
 @click.command()
@@ -26,19 +35,77 @@ from .common import EXIT_OK, EXIT_PROBLEMS, AppContext, now_option, parse_now
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as failures too.")
 @now_option
+@click.option(
+    "--base",
+    metavar="REV",
+    help="Also guard the history: compare every record with git revision REV (e.g. "
+    "origin/main) and report published updates deleted, moved or rewritten without a "
+    "correction, and published records deleted or renamed.",
+)
+@click.option(
+    "--allow-removal",
+    "allow_removal",
+    metavar="ID",
+    multiple=True,
+    help="With --base: allow deleting or renaming the published record ID (its file name "
+    "without .md). Repeatable.",
+)
+@click.option(
+    "--allow-history-rewrite",
+    is_flag=True,
+    help="With --base: allow every change to published history (for a reviewed pull "
+    "request labelled history-rewrite).",
+)
 @click.pass_obj
 def validate(
-    app: AppContext, paths: tuple[Path, ...], output_format: str, strict: bool, now: str | None
+    app: AppContext,
+    paths: tuple[Path, ...],
+    output_format: str,
+    strict: bool,
+    now: str | None,
+    base: str | None,
+    allow_removal: tuple[str, ...],
+    allow_history_rewrite: bool,
 ) -> None:
     """Check records (default: every record) and the catalog.
 
+    With --base, published history is checked too; a published update may be changed
+    when the same change appends an entry to the record's 'corrections:'.
+
     Exits 0 when clean, 1 when problems were found, 2 on usage or configuration errors.
     """
+    if base is None and (allow_removal or allow_history_rewrite):
+        raise click.UsageError("--allow-removal and --allow-history-rewrite need --base REV")
     catalog = app.catalog(output_format)
     result = validate_paths(list(paths), catalog, parse_now(now))
-    click.echo(render(result.problems, result.files, output_format, color=sys.stdout.isatty()))
-    failing = result.problems if strict else result.errors
+    problems = result.problems
+    if base is not None:
+        escapes = Escapes(frozenset(map(_record_id, allow_removal)), allow_history_rewrite)
+        problems = sorted([*problems, *_history(catalog, base, escapes)], key=Problem.sort_key)
+    click.echo(render(problems, result.files, output_format, color=sys.stdout.isatty()))
+    failing = problems if strict else [problem for problem in problems if problem.is_error]
     sys.exit(EXIT_PROBLEMS if failing else EXIT_OK)
+
+
+def _history(catalog: Catalog, base: str, escapes: Escapes) -> list[Problem]:
+    """Compare the whole records folder with ``base``: a deleted record has no path to name,
+    so the history guard never narrows to the PATHS given."""
+    try:
+        published = files_at(base, catalog.records_dir)
+    except GitError as error:
+        raise HistoryError(f"--base {base}: {error}") from None
+    current: dict[Path, bytes] = {}
+    for path in discover([catalog.records_dir]):
+        try:
+            current[path.resolve()] = path.read_bytes()
+        except OSError:
+            continue  # validation has reported it (SB001)
+    return compare(published, current, escapes)
+
+
+def _record_id(value: str) -> str:
+    """Accept ``2026-11-20-x``, ``2026-11-20-x.md`` or a path to the file."""
+    return Path(value).name.removesuffix(".md")
 
 
 @click.command()
