@@ -86,8 +86,8 @@ def maintenance_text(
     state: str | None = None,
     extra_updates: str = "",
 ) -> str:
-    """A one-hour maintenance window from ``start``, announced a day before (or ``announced``)."""
-    announced = announced or start - timedelta(days=1)
+    """A one-hour maintenance window from ``start``, announced a week before (or ``announced``)."""
+    announced = announced or start - timedelta(days=7)
     text = textwrap.dedent(
         f"""\
         ---

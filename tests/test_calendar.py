@@ -1,0 +1,146 @@
+"""The maintenance calendar: a real site build, every .ics read back with icalendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from .conftest import REPO_ROOT
+from .published import (
+    EXECUTABLE,
+    HOSTILE_WORDS,
+    REPO_NOW,
+    build_ok,
+    hostile_maintenance,
+    maintenance_text,
+    new_project,
+    record_name,
+    repo_records,
+)
+from .sitebuild import install_site_files
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_ok(REPO_ROOT, tmp_path_factory.mktemp("site"), REPO_NOW)
+
+
+def events(path: Path) -> dict[str, object]:
+    calendar = Calendar.from_ical(path.read_bytes())
+    assert calendar["VERSION"] == "2.0"
+    assert calendar["PRODID"]
+    found = {}
+    for event in calendar.walk("VEVENT"):
+        uid = str(event["UID"])
+        assert uid not in found, f"duplicate UID {uid}"
+        found[uid] = event
+    return found
+
+
+def utc(value) -> datetime:
+    moment = value.dt
+    assert moment.tzinfo is not None and moment.utcoffset() == timedelta(0)
+    return moment
+
+
+def test_site_calendar_has_every_maintenance_past_upcoming_and_cancelled(site):
+    _, incidents = repo_records()
+    maintenance = {i.id for i in incidents if i.is_maintenance}
+    found = events(site / "maintenance.ics")
+    assert set(found) == {f"{record_id}@status.lumen.example" for record_id in maintenance}
+    assert len(maintenance) == 3
+
+
+def test_events_have_utc_times_status_and_components(site):
+    found = events(site / "maintenance.ics")
+    upgrade = found["2026-12-03-database-major-version-upgrade@status.lumen.example"]
+    assert utc(upgrade["DTSTART"]) == datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+    assert utc(upgrade["DTEND"]) == datetime(2026, 12, 3, 4, 0, tzinfo=UTC)
+    assert str(upgrade["STATUS"]) == "CONFIRMED"
+    assert "Affected components: Managed databases" in str(upgrade["DESCRIPTION"])
+    assert "PostgreSQL 18 upgrade" in str(upgrade["SUMMARY"])
+    assert str(upgrade["URL"]) == (
+        "https://status.lumen.example/incidents/2026-12-03-database-major-version-upgrade/"
+    )
+    cancelled = found["2026-11-14-search-reindex@status.lumen.example"]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    # A finished window shows when the work actually ran.
+    rotation = found["2026-10-20-cdn-certificate-rotation@status.lumen.example"]
+    assert utc(rotation["DTSTART"]) == datetime(2026, 10, 20, 1, 4, tzinfo=UTC)
+    assert utc(rotation["DTEND"]) == datetime(2026, 10, 20, 1, 41, tzinfo=UTC)
+    assert str(rotation["STATUS"]) == "CONFIRMED"
+    description = str(rotation["DESCRIPTION"])
+    # Newest update first, as in the feeds.
+    assert description.index("All edge nodes") < description.index("We will rotate")
+
+
+def test_dtstamp_is_the_records_last_change_not_the_build_time(site):
+    found = events(site / "maintenance.ics")
+    rotation = found["2026-10-20-cdn-certificate-rotation@status.lumen.example"]
+    assert utc(rotation["DTSTAMP"]) == datetime(2026, 10, 20, 1, 41, tzinfo=UTC)
+    upgrade = found["2026-12-03-database-major-version-upgrade@status.lumen.example"]
+    assert utc(upgrade["DTSTAMP"]) == datetime(2026, 11, 19, 10, 0, tzinfo=UTC)
+
+
+def test_component_calendars_hold_only_their_maintenance(site):
+    catalog, incidents = repo_records()
+    for component in catalog.components:
+        found = events(site / "components" / component.id / "maintenance.ics")
+        expected = {
+            f"{i.id}@status.lumen.example"
+            for i in incidents
+            if i.is_maintenance and component.id in i.affected_components
+        }
+        assert set(found) == expected, component.id
+    assert len(events(site / "components/cdn/maintenance.ics")) == 1
+    assert events(site / "components/api/maintenance.ics") == {}
+
+
+def test_calendar_does_not_depend_on_the_build_time(tmp_path):
+    first = build_ok(REPO_ROOT, tmp_path / "a", REPO_NOW)
+    second = build_ok(REPO_ROOT, tmp_path / "b", REPO_NOW + timedelta(hours=3))
+    for path in first.rglob("*.ics"):
+        assert path.read_bytes() == (second / path.relative_to(first)).read_bytes()
+
+
+def test_uid_stays_and_sequence_grows_when_a_window_gains_an_update(project, tmp_path):
+    install_site_files(project.root)
+    start = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    name = record_name(start, "db-upgrade")
+    project.write(name, maintenance_text(start))
+    before = events(build_ok(project.root, tmp_path / "a", NOW) / "maintenance.ics")
+    moved = """\
+        - at: 2026-11-21T09:00:00Z
+          status: update
+          message: We have moved the window to 03:00.
+        """
+    project.write(name, maintenance_text(start + timedelta(hours=1), extra_updates=moved))
+    after = events(build_ok(project.root, tmp_path / "b", NOW) / "maintenance.ics")
+    assert list(before) == list(after) == ["2026-11-25-db-upgrade@status.test.example"]
+    old, new = before.popitem()[1], after.popitem()[1]
+    assert int(new["SEQUENCE"]) > int(old["SEQUENCE"])
+    assert utc(new["DTSTART"]) == datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    assert utc(new["DTSTAMP"]) == datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    assert str(new["DESCRIPTION"]).index("moved the window") < str(new["DESCRIPTION"]).index(
+        "We will upgrade"
+    )
+
+
+def test_hostile_maintenance_text_is_plain_and_harmless(tmp_path):
+    project = new_project(tmp_path / "repo")
+    start = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    project.write(record_name(start, "hostile"), hostile_maintenance(start))
+    out = build_ok(project.root, tmp_path / "out", NOW)
+    for path in (out / "maintenance.ics", out / "components/database/maintenance.ics"):
+        (event,) = events(path).values()
+        description = str(event["DESCRIPTION"])
+        for word in HOSTILE_WORDS:
+            assert word in description
+        assert not EXECUTABLE.search(description), description
+        assert "<" not in description
+        assert not EXECUTABLE.search(path.read_text(encoding="utf-8"))
