@@ -397,6 +397,20 @@ def test_renamed_and_edited_record_is_still_recognised(repo):
     assert problems(result, "SB703")[0]["file"] == "incidents/2026/" + new_name
 
 
+def test_moving_a_record_to_another_folder_keeps_its_id(repo):
+    moved = repo.project.records / "2026" / "api" / RECORD
+    moved.parent.mkdir()
+    repo.path().rename(moved)
+    # Only the folder convention complains; the history guard sees the same record.
+    assert codes(check()) == ["SB401"]
+
+
+def test_the_guard_covers_every_record_whatever_paths_are_given(repo):
+    repo.path().unlink()
+    other = repo.path("2026-11-22-database-upgrade.md")
+    assert codes(validate("--format", "json", "--base", "main", str(other))) == ["SB706"]
+
+
 def test_allow_history_rewrite_allows_everything(repo):
     repo.edit("A bad deploy is being rolled back.", "A bad deploy was rolled back.")
     repo.path("2026-11-22-database-upgrade.md").unlink()

@@ -68,16 +68,18 @@ def compare(
         return []
     base_by_id = _by_id(base)
     current_by_id = _by_id(current)
-    added = {
-        record_id: _fingerprints(path, current[path])
-        for record_id, path in current_by_id.items()
-        if record_id not in base_by_id
-    }
+    added: dict[str, set[tuple[str, ...]]] | None = None  # built at the first deletion
     problems: list[Problem] = []
     for record_id, base_path in base_by_id.items():
         raw = base[base_path]
         current_path = current_by_id.get(record_id)
         if current_path is None:
+            if added is None:
+                added = {
+                    new_id: _fingerprints(path, current[path])
+                    for new_id, path in current_by_id.items()
+                    if new_id not in base_by_id
+                }
             successor = _successor(_fingerprints(base_path, raw), added)
             if successor is None:
                 if record_id not in escapes.removals:
@@ -104,14 +106,13 @@ def compare_record(base: Source, current: Source) -> list[Problem]:
     Records that do not parse, or whose updates are not a list, are left to the ordinary
     validation rules, which already reject them.
     """
-    base_updates, base_corrections = _history(base)
-    current_updates, current_corrections = _history(current)
-    if base_updates is None or current_updates is None:
+    before, after = _history(base), _history(current)
+    if before is None or after is None:
         return []
-    problems = _check_corrections(base_corrections or [], current_corrections or [], current)
-    corrected = any(entry not in (base_corrections or []) for entry in current_corrections or [])
-    if corrected:
-        return problems
+    (base_updates, base_corrections), (current_updates, current_corrections) = before, after
+    problems = _check_corrections(base_corrections, current_corrections, current)
+    if any(entry not in base_corrections for entry in current_corrections):
+        return problems  # corrected openly: the page shows the note
     problems.extend(_check_updates(base_updates, current_updates, current))
     return problems
 
@@ -216,13 +217,14 @@ class _Correction:
     note: str
 
 
-def _history(source: Source) -> tuple[list[_Update] | None, list[_Correction] | None]:
+def _history(source: Source) -> tuple[list[_Update], list[_Correction]] | None:
+    """The published parts of a record: its updates and corrections, normalised."""
     if not source.parsed or not isinstance(source.data, dict):
-        return None, None
+        return None
     updates = source.data.get("updates", [])
     corrections = source.data.get("corrections", [])
     if not isinstance(updates, list):
-        return None, None
+        return None
     if not isinstance(corrections, list):
         corrections = []
     return (
