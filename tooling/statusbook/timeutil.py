@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 
 class TimestampError(ValueError):
@@ -67,18 +67,3 @@ def resolve_now(explicit: str | None = None, environ: dict[str, str] | None = No
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
             ) from None
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def format_duration(delta: timedelta) -> str:
-    """A short human duration: ``2h 05m``, ``3d 4h``, ``45s``."""
-    seconds = int(delta.total_seconds())
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, _ = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return f"{days}d {hours}h" if hours else f"{days}d"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m"
