@@ -131,12 +131,18 @@ def static_files(
     same bytes."""
     files: dict[str, bytes] = {}
     base = site_base(catalog)
-    scopes: list[str | None] = [None, *catalog.component_ids]
+    # Each component's records, found once rather than once per feed.
+    scopes: dict[str | None, list[Incident]] = {None: list(incidents)}
+    scopes |= {component_id: [] for component_id in catalog.component_ids}
+    for incident in incidents:
+        for component_id in incident.affected_components:
+            if component_id in scopes:
+                scopes[component_id].append(incident)
     if base is not None:
-        for component_id in scopes:
+        for component_id, records in scopes.items():
             files[feed_path(component_id, "rss")] = rss_feed(
                 catalog,
-                incidents,
+                records,
                 now,
                 base=base,
                 self_href=feed_path(component_id, "rss"),
@@ -144,14 +150,14 @@ def static_files(
             )
             files[feed_path(component_id, "atom")] = atom_feed(
                 catalog,
-                incidents,
+                records,
                 now,
                 base=base,
                 self_href=feed_path(component_id, "atom"),
                 component_id=component_id,
             )
             files[feed_path(component_id, "calendar")] = calendar(
-                catalog, incidents, base=base, component_id=component_id
+                catalog, records, base=base, component_id=component_id
             )
     for path, content in api_documents(catalog, incidents, now).items():
         files[API_ROOT + path] = content

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from .markup import render_markdown
@@ -95,8 +96,10 @@ class _Text(HTMLParser):
         self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
 
 
+@lru_cache(maxsize=8192)
 def plain_text(markdown_text: str) -> str:
-    """Record Markdown as plain text, via the sanitised HTML (links kept as ``text (url)``)."""
+    """Record Markdown as plain text, via the sanitised HTML (links kept as ``text (url)``);
+    cached, as the API and the calendars carry the same messages."""
     parser = _Text()
     parser.feed(render_markdown(markdown_text))
     parser.close()
