@@ -12,7 +12,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from .records import IGNORED_NAMES
+from .records import is_record_name
 
 
 class GitError(Exception):
@@ -40,7 +40,7 @@ def files_at(revision: str, folder: Path) -> dict[Path, bytes]:
         meta, _, name = entry.partition(b"\t")
         _mode, kind, oid = meta.decode("ascii").split()
         path = name.decode("utf-8", errors="surrogateescape")
-        if kind == "blob" and _is_record_name(path.rsplit("/", 1)[-1]):
+        if kind == "blob" and is_record_name(path.rsplit("/", 1)[-1]):
             blobs.append((oid, path))
     contents = _read_blobs(root, [oid for oid, _ in blobs])
     return {root / path: data for (oid, path), data in zip(blobs, contents, strict=True)}
@@ -108,8 +108,3 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
         message = completed.stderr.decode(errors="replace").strip()
         raise GitError(message or f"git {args[0]} failed")
     return completed.stdout
-
-
-def _is_record_name(name: str) -> bool:
-    # The same rule as records.discover: drafts, dotfiles and READMEs are not records.
-    return name.endswith(".md") and not name.startswith(("_", ".")) and name not in IGNORED_NAMES

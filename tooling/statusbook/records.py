@@ -338,15 +338,16 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             found.update(
                 candidate
                 for candidate in path.rglob("*.md")
-                if _is_record_name(candidate.name) and candidate.is_file()
+                if is_record_name(candidate.name) and candidate.is_file()
             )
         else:
             found.add(path)
     return sorted(found)
 
 
-def _is_record_name(name: str) -> bool:
-    return not name.startswith(("_", ".")) and name not in IGNORED_NAMES
+def is_record_name(name: str) -> bool:
+    """Whether a file name is a record: Markdown, not a draft (``_``/``.``), not a README."""
+    return name.endswith(".md") and not name.startswith(("_", ".")) and name not in IGNORED_NAMES
 
 
 def read_sources(paths: Sequence[Path]) -> list[Source]:
