@@ -10,6 +10,7 @@ import feedparser
 import pytest
 
 from statusbook.feeds import FEED_LIMIT
+from statusbook.outputs import static_files
 
 from .conftest import REPO_ROOT
 from .published import (
@@ -24,6 +25,7 @@ from .published import (
     incident_text,
     new_project,
     record_name,
+    records,
     repo_records,
 )
 from .sitebuild import build, install_site_files, page
@@ -267,3 +269,16 @@ def test_without_a_site_url_feeds_are_skipped_and_the_build_says_why(project, tm
     hrefs = {a["href"] for a in page(out, "/").select("section.sb-subscribe a[type]")}
     assert "history.rss" not in hrefs and "api/v2/summary.json" in hrefs
     assert (out / "api/v2/summary.json").is_file() and (out / "badge.svg").is_file()
+
+
+def test_feeds_do_not_change_when_only_the_build_time_does(project):
+    day = datetime(2026, 11, 20, tzinfo=UTC)
+    project.write(record_name(day, "slow"), incident_text(day))
+    catalog, incidents = records(project.root, NOW)
+    first = static_files(catalog, incidents, NOW)
+    second = static_files(catalog, incidents, NOW + timedelta(days=3))
+    feeds = [path for path in first if path.endswith((".rss", ".atom", ".ics"))]
+    assert "components/dashboard/history.atom" in feeds
+    assert feedparser.parse(first["components/dashboard/history.atom"]).entries == []
+    for path in feeds:
+        assert first[path] == second[path], path

@@ -5,9 +5,9 @@ the whole timeline, newest update first, each with its time and status. The entr
 the incident page's URL, which is made from the record id (the file name) and so never
 changes when the record gains an update; ``updated`` is the record's latest stated change.
 
-Output depends only on the records (and on ``now`` when there are none), never on the
-clock: two builds of the same records are byte-identical, and a feed does not look
-changed to readers just because the site was rebuilt.
+Output depends only on the records and the catalog, never on the clock or the build
+time: two builds of the same records are byte-identical, and a feed does not look changed
+to readers just because the site was rebuilt.
 """
 
 from __future__ import annotations
@@ -75,7 +75,6 @@ def _time(moment: datetime, t: Translator) -> str:
 def _generator(
     catalog: Catalog,
     incidents: Sequence[Incident],
-    now: datetime,
     *,
     base: str,
     self_href: str,
@@ -104,7 +103,9 @@ def _generator(
     feed.author({"name": site.name})
     feed.generator("statusbook")
     # Set explicitly: feedgen would otherwise stamp the clock into lastBuildDate/updated.
-    feed.updated(max((last_changed(i) for i in records), default=now))
+    # With no entries yet, the feed dates from when monitoring began.
+    monitored = [c.monitored_since for c in catalog.components if c is component or not component]
+    feed.updated(max((last_changed(i) for i in records), default=min(monitored)))
     for incident in records:
         link = incident_link(base, incident.id)
         entry = feed.add_entry(order="append")
@@ -135,30 +136,24 @@ def _generator(
 def rss_feed(
     catalog: Catalog,
     incidents: Sequence[Incident],
-    now: datetime,
     *,
     base: str,
     self_href: str,
     component_id: str | None = None,
 ) -> bytes:
     """RSS 2.0; ``self_href`` is the feed's own site-relative path (for ``atom:link``)."""
-    feed = _generator(
-        catalog, incidents, now, base=base, self_href=self_href, component_id=component_id
-    )
+    feed = _generator(catalog, incidents, base=base, self_href=self_href, component_id=component_id)
     return feed.rss_str(pretty=True)
 
 
 def atom_feed(
     catalog: Catalog,
     incidents: Sequence[Incident],
-    now: datetime,
     *,
     base: str,
     self_href: str,
     component_id: str | None = None,
 ) -> bytes:
     """Atom 1.0; ``self_href`` is the feed's own site-relative path."""
-    feed = _generator(
-        catalog, incidents, now, base=base, self_href=self_href, component_id=component_id
-    )
+    feed = _generator(catalog, incidents, base=base, self_href=self_href, component_id=component_id)
     return feed.atom_str(pretty=True)

@@ -143,7 +143,6 @@ def static_files(
             files[feed_path(component_id, "rss")] = rss_feed(
                 catalog,
                 records,
-                now,
                 base=base,
                 self_href=feed_path(component_id, "rss"),
                 component_id=component_id,
@@ -151,7 +150,6 @@ def static_files(
             files[feed_path(component_id, "atom")] = atom_feed(
                 catalog,
                 records,
-                now,
                 base=base,
                 self_href=feed_path(component_id, "atom"),
                 component_id=component_id,
