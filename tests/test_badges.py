@@ -14,7 +14,7 @@ from statusbook.model import ComponentStatus
 
 from .conftest import REPO_ROOT
 from .published import REPO_NOW, build_ok, incident_text, record_name, repo_records
-from .sitebuild import install_site_files
+from .sitebuild import install_site_files, page
 
 SVG = "{http://www.w3.org/2000/svg}"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -120,3 +120,8 @@ def test_badges_speak_the_sites_language_and_escape_names(project, tmp_path):
     assert dashboard["texts"] == ["<Dash> & board", "Beroperasi normal"]
     assert dashboard["title"] == "<Dash> & board: Beroperasi normal"
     assert endpoint(out / "components/dashboard/badge.json")["label"] == "<Dash> & board"
+    subscribe = page(out, "/").select_one("section.sb-subscribe")
+    assert subscribe.select_one("h2").get_text(strip=True) == "Berlangganan"
+    labels = [a.get_text(strip=True) for a in subscribe.select(".sb-subscribe__links a")]
+    assert labels[:2] == ["Umpan RSS", "Umpan Atom"]
+    assert "Lencana status (SVG)" in labels
