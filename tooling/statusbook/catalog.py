@@ -6,7 +6,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import Catalog, Component, ComponentStatus, Group, Site, SlaPolicy
+from .model import (
+    Catalog,
+    Component,
+    ComponentStatus,
+    Group,
+    Impact,
+    Notifications,
+    Site,
+    SlaPolicy,
+    Webhook,
+    WebhookType,
+)
 from .problems import Problem
 from .records import read_yaml_source
 from .schema import CATALOG, suggest
@@ -79,6 +90,8 @@ def _check_references(data: dict[str, Any], source: Any) -> None:
                 at=("components", index, "group"),
             )
 
+    _check_webhooks(data, group_ids, source)
+
     records = data.get("records", "incidents")
     if not (source.path.parent / records).is_dir():
         source.report(
@@ -87,6 +100,33 @@ def _check_references(data: dict[str, Any], source: Any) -> None:
             "create it, or set 'records:' to the folder that holds incident records",
             at=("records",) if "records" in data else (),
         )
+
+
+def _check_webhooks(data: dict[str, Any], group_ids: set[str], source: Any) -> None:
+    """Webhook names key the sent-log, so they must be unique; filters must name real ids."""
+    webhooks = data.get("notifications", {}).get("webhooks", [])
+    component_ids = [component.get("id") for component in data["components"]]
+    known = [*component_ids, *sorted(group_ids)]
+    names: set[str] = set()
+    for index, webhook in enumerate(webhooks):
+        name = webhook.get("name")
+        if name in names:
+            source.report(
+                "SB501",
+                f"webhook name {name!r} is used twice",
+                "names must be unique (they key the sent-log); rename one",
+                at=("notifications", "webhooks", index, "name"),
+            )
+        names.add(name)
+        for position, ref in enumerate(webhook.get("components", [])):
+            if ref not in known:
+                hint = suggest(ref, known)
+                source.report(
+                    "SB501",
+                    f"webhook {name!r} follows {ref!r}, which is neither a component nor a group",
+                    hint or "use a component or group id from this catalog",
+                    at=("notifications", "webhooks", index, "components", position),
+                )
 
 
 def _unique_ids(items: list[dict[str, Any]], section: str, source: Any) -> set[str]:
@@ -140,4 +180,35 @@ def _build(data: dict[str, Any], path: Path) -> Catalog:
         ),
         records_dir=(path.parent / data.get("records", "incidents")).resolve(),
         path=path,
+        notifications=_notifications(data),
+    )
+
+
+def _notifications(data: dict[str, Any]) -> Notifications:
+    members: dict[str, list[str]] = {}
+    for component in data["components"]:
+        members.setdefault(component.get("group") or "", []).append(component["id"])
+    group_ids = {group["id"] for group in data.get("groups", [])}
+
+    def expand(refs: list[str]) -> tuple[str, ...]:
+        """Group ids stand for their components; a filter keeps catalog order."""
+        chosen: set[str] = set()
+        for ref in refs:
+            chosen.add(ref)
+            if ref in group_ids:
+                chosen.update(members.get(ref, []))
+        return tuple(c["id"] for c in data["components"] if c["id"] in chosen)
+
+    return Notifications(
+        webhooks=tuple(
+            Webhook(
+                name=item["name"],
+                type=WebhookType(item["type"]),
+                url_env=item["url_env"],
+                components=expand(item.get("components", [])),
+                min_impact=Impact(item["min_impact"]) if "min_impact" in item else None,
+                maintenance=item.get("maintenance", True),
+            )
+            for item in data.get("notifications", {}).get("webhooks", [])
+        )
     )

@@ -171,6 +171,36 @@ class Site:
     edit_url: str | None = None
 
 
+class WebhookType(StrEnum):
+    """Which chat tool (or generic receiver) a webhook posts to; it decides the body's shape."""
+
+    SLACK = "slack"
+    TEAMS = "teams"
+    DISCORD = "discord"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """One push subscription. The URL is a secret, so only its variable's name is kept."""
+
+    name: str
+    type: WebhookType
+    #: The environment variable that holds the webhook URL (never the URL itself).
+    url_env: str
+    #: Component ids it follows (groups already expanded); empty means every component.
+    components: tuple[str, ...] = ()
+    #: Incidents below this impact are not sent; ``None`` sends every incident.
+    min_impact: Impact | None = None
+    #: Whether scheduled maintenance is sent.
+    maintenance: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Notifications:
+    webhooks: tuple[Webhook, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
     """The single source of truth for components, groups, SLA policy and site settings."""
@@ -183,6 +213,8 @@ class Catalog:
     records_dir: Path = Path("incidents")
     #: The catalog file itself, for messages.
     path: Path | None = None
+    #: Where changes are pushed (``statusbook notify``).
+    notifications: Notifications = field(default_factory=Notifications)
 
     def component(self, component_id: str) -> Component | None:
         for component in self.components:

@@ -23,6 +23,7 @@ from .model import (
     Kind,
     MaintenanceState,
     UpdateStatus,
+    WebhookType,
 )
 from .records import KeyPath
 from .timeutil import TimestampError, parse_date, parse_timestamp, start_of_day
@@ -31,6 +32,7 @@ EXTENSION_PREFIX = "x-"
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}(:?\d{2})?)$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 class Reporter(Protocol):
@@ -156,6 +158,43 @@ def _is_identifier(value: str) -> bool:
         bool(value)
         and value[0].isalnum()
         and all(c.isdigit() or c in "-_" or "a" <= c <= "z" for c in value)
+    )
+
+
+@dataclass(frozen=True)
+class EnvName(FieldType):
+    """The name of an environment variable that holds a secret.
+
+    The value is never repeated in a problem: when someone pastes the secret itself here,
+    echoing it would print it in CI logs and pull-request annotations.
+    """
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, str):
+            return _wrong_type(reporter, at, "the name of an environment variable", value)
+        if _is_env_name(value):
+            return value
+        secret_like = "://" in value or len(value) > 40
+        reporter.report(
+            "SB104",
+            f"{label(at)} must be the name of an environment variable"
+            + (", not the secret itself" if secret_like else ""),
+            "keep the URL in a secret exposed as an environment variable (e.g. "
+            "STATUSBOOK_SLACK_URL) and write only that name here"
+            + ("; treat the pasted value as leaked and rotate it" if secret_like else ""),
+            at=at,
+        )
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": ENV_NAME_PATTERN}
+
+
+def _is_env_name(value: str) -> bool:
+    return (
+        bool(value)
+        and not value[0].isdigit()
+        and all(c == "_" or (c.isascii() and c.isalnum()) for c in value)
     )
 
 
@@ -656,6 +695,41 @@ SLA_POLICY = Object(
     doc="How downtime counts against the SLA.",
 )
 
+WEBHOOK = Object(
+    {
+        "name": Field(
+            Identifier(), "stable name, e.g. ops-slack (keys the sent-log)", required=True
+        ),
+        "type": Field(
+            Choice(WebhookType),
+            "slack | teams | discord | json (Statuspage's webhook body)",
+            required=True,
+        ),
+        "url_env": Field(
+            EnvName(),
+            "name of the environment variable holding the webhook URL (never the URL itself)",
+            required=True,
+        ),
+        "components": Field(
+            ListOf(Identifier(), min_items=1),
+            "only changes touching these component or group ids (default: every component)",
+        ),
+        "min_impact": Field(
+            Choice(Impact),
+            "only incidents of at least this impact: none | minor | major | critical",
+        ),
+        "maintenance": Field(Boolean(), "send scheduled maintenance too (default true)"),
+    },
+    doc="A webhook that statusbook notify posts changes to.",
+)
+
+NOTIFICATIONS = Object(
+    {
+        "webhooks": Field(ListOf(WEBHOOK), "where statusbook notify posts each change"),
+    },
+    doc="Push notifications of new incidents, updates and maintenance.",
+)
+
 CATALOG = Object(
     {
         "site": Field(SITE, "site settings", required=True),
@@ -667,6 +741,7 @@ CATALOG = Object(
         "components": Field(
             ListOf(COMPONENT, min_items=1), "components, in display order", required=True
         ),
+        "notifications": Field(NOTIFICATIONS, "webhooks that statusbook notify posts to"),
     },
     doc="statusbook catalog: components, groups, SLA policy and site settings.",
 )
