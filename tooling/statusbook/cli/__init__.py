@@ -14,6 +14,7 @@ from .. import __version__
 from ..catalog import CATALOG_FILE_NAME
 from .common import AppContext
 from .imports import import_group
+from .notify import notify
 from .records import action, list_records, maintenance, new, postmortem, resolve, show, update
 from .site import build, serve
 from .sla import sla
@@ -49,6 +50,7 @@ for command in (
     import_group,
     build,
     serve,
+    notify,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,231 @@
+"""``statusbook notify``: push what changed since a revision to the catalog's webhooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from ..delivery import (
+    Outcome,
+    Redactor,
+    RetryPolicy,
+    SentLog,
+    StateError,
+    check_url,
+    deliver,
+)
+from ..gitrev import GitError, files_at, repository_root, resolve_commit
+from ..messages import Renderer
+from ..model import Catalog, Webhook
+from ..notify import Message, find_events, plan, published
+from ..validate import validate_paths
+from .common import EXIT_OK, EXIT_PROBLEMS, AppContext, ConfigurationError, now_option, parse_now
+
+#: Where the sent-log lives unless --state says otherwise, relative to the catalog.
+DEFAULT_STATE = Path(".statusbook") / "notify-state.json"
+
+
+@click.command()
+@click.option(
+    "--base",
+    metavar="REV",
+    required=True,
+    help="The revision subscribers were last told about (e.g. the previous deploy's commit). "
+    "Changes between it and the working tree are sent.",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="STATUSBOOK_NOTIFY_STATE",
+    help=f"The sent-log: which event went to which webhook. Default: {DEFAULT_STATE} next to "
+    "the catalog.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@now_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.001),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for a webhook's answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Retries on 429, 5xx, timeouts and connection errors.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds before the first retry; doubles with each retry (Retry-After wins).",
+)
+@click.option(
+    "--retry-budget",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Most seconds spent on one message, attempts and waits together.",
+)
+@click.pass_obj
+def notify(
+    app: AppContext,
+    base: str,
+    state_path: Path | None,
+    dry_run: bool,
+    now: str | None,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    retry_budget: float,
+) -> None:
+    """Post new incidents, updates, resolutions and maintenance changes to webhooks.
+
+    Compares the records at git revision REV with the working tree and sends one message
+    per change to each webhook under 'notifications:' in the catalog whose filters match.
+    Maintenance that started or completed by the clock since REV's commit counts too.
+    Webhook URLs come from the environment variables the catalog names and are never
+    printed. A sent-log makes a second run over the same range send nothing new.
+
+    Exits 0 when everything was delivered (or nothing was due), 1 when some deliveries
+    failed after retries, 2 on usage or configuration errors.
+    """
+    catalog = app.catalog()
+    instant = parse_now(now)
+    base_files, since = _base(catalog, base)
+    webhooks = catalog.notifications.webhooks
+    urls = _urls(webhooks, required=not dry_run)
+    redact = Redactor(urls.values())
+
+    validation = validate_paths(None, catalog, instant)
+    skipped = len({problem.path for problem in validation.errors})
+    if skipped:
+        click.echo(
+            f"warning: {skipped} record(s) with errors were left out; run statusbook validate",
+            err=True,
+        )
+    events = find_events(published(base_files), validation.incidents, since=since, now=instant)
+    messages = plan(webhooks, events, Renderer(catalog, validation.incidents, instant))
+
+    path = state_path or _default_state(catalog)
+    try:
+        log = SentLog.load(path)
+    except StateError as error:
+        raise ConfigurationError(str(error)) from None
+    if not webhooks:
+        click.echo(
+            f"{_count(len(events), 'change')} since {base}; no webhooks are configured "
+            "(add them under 'notifications: webhooks:' in the catalog)"
+        )
+        sys.exit(EXIT_OK)
+    if dry_run:
+        _preview(messages, log, redact)
+        sys.exit(EXIT_OK)
+
+    def show(outcome: Outcome) -> None:
+        if outcome.result == "already":
+            return
+        line = f"{outcome.result:<6} {_describe(outcome.message)}"
+        if outcome.detail:
+            line += f": {outcome.detail}"
+        click.echo(redact(line), err=not outcome.ok)
+
+    policy = RetryPolicy(timeout=timeout, retries=retries, backoff=backoff, budget=retry_budget)
+    try:
+        report = deliver(
+            messages, urls, log, now=instant, policy=policy, redact=redact, on_outcome=show
+        )
+    except StateError as error:
+        raise ConfigurationError(redact(str(error))) from None
+    summary = (
+        f"{_count(report.count('sent'), 'message')} sent, {report.count('failed')} failed"
+        f", {report.count('held')} held back, {report.count('already')} sent before"
+    )
+    click.echo(redact(summary))
+    sys.exit(EXIT_PROBLEMS if report.failed else EXIT_OK)
+
+
+def _base(catalog: Catalog, revision: str) -> tuple[dict[Path, bytes], datetime]:
+    """The records at ``revision`` and its commit time (the clock's changes count after it)."""
+    try:
+        files = files_at(revision, catalog.records_dir)
+        root = repository_root(catalog.records_dir)
+        commit = resolve_commit(root, revision)
+        return files, _commit_time(root, commit)
+    except GitError as error:
+        raise ConfigurationError(f"--base {revision}: {error}") from None
+
+
+def _commit_time(root: Path, commit: str) -> datetime:
+    try:
+        completed = subprocess.run(
+            ["git", "show", "-s", "--format=%ct", commit],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"},
+        )
+        return datetime.fromtimestamp(int(completed.stdout.strip()), tz=UTC)
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        raise GitError(f"cannot read the time of commit {commit}") from None
+
+
+def _urls(webhooks: tuple[Webhook, ...], *, required: bool) -> dict[str, str]:
+    """Each webhook's URL from its environment variable; problems name the variable only."""
+    urls: dict[str, str] = {}
+    problems: list[str] = []
+    for webhook in webhooks:
+        value = os.environ.get(webhook.url_env, "").strip()
+        if not value:
+            problems.append(
+                f"webhook {webhook.name!r} needs the environment variable {webhook.url_env} "
+                "(its URL), which is not set"
+            )
+            continue
+        why = check_url(value)
+        if why:
+            problems.append(f"the environment variable {webhook.url_env} {why}")
+            continue
+        urls[webhook.name] = value
+    if problems:
+        text = "; ".join(problems)
+        if required:
+            raise ConfigurationError(text)
+        click.echo(f"warning: {text} (a real run would stop here)", err=True)
+    return urls
+
+
+def _default_state(catalog: Catalog) -> Path:
+    folder = catalog.path.parent if catalog.path is not None else Path.cwd()
+    return folder / DEFAULT_STATE
+
+
+def _describe(message: Message) -> str:
+    webhook = message.webhook
+    return f"{message.event.id} ({message.event.kind}) → {webhook.type} webhook {webhook.name!r}"
+
+
+def _preview(messages: list[Message], log: SentLog, redact: Redactor) -> None:
+    due = [message for message in messages if not log.has(message.key)]
+    for message in due:
+        click.echo(redact(f"would send {_describe(message)} (${message.webhook.url_env})"))
+        click.echo(redact(json.dumps(message.body, indent=2, ensure_ascii=False)))
+    click.echo(
+        f"dry run: {_count(len(due), 'message')} would be sent, "
+        f"{len(messages) - len(due)} sent before; nothing was sent or recorded"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
