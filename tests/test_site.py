@@ -116,6 +116,8 @@ def test_upcoming_maintenance_is_listed_and_cancelled_is_not(site):
     titles = [text(a) for a in upcoming.select(".sb-incident__title a")]
     assert titles == ["PostgreSQL 18 upgrade for managed databases in eu-west"]
     assert "3 Dec 2026, 02:00 UTC – 04:00 UTC" in text(upcoming)
+    start, end = upcoming.select(".sb-incident__meta time")  # each end of the window its own <time>
+    assert (start["datetime"], end["datetime"]) == ("2026-12-03T02:00:00Z", "2026-12-03T04:00:00Z")
 
 
 def test_last_updated_is_the_build_time(site):

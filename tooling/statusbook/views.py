@@ -155,7 +155,8 @@ class IncidentSummary:
     impact: Label
     state: Label
     started: Moment
-    when: str
+    #: When it happened: the start, or a maintenance window's start and end.
+    when: tuple[Moment, ...]
     duration: str | None
     components: tuple[str, ...]
     latest: UpdateView | None
@@ -170,7 +171,7 @@ class IncidentPage:
     manager: str | None
     timeline: tuple[UpdateView, ...]
     postmortem: PostmortemView | None
-    window: str | None
+    window: tuple[Moment, Moment] | None
     edit_url: str | None
     corrections: tuple[tuple[Moment, str], ...] = ()
 
@@ -489,12 +490,12 @@ class ViewBuilder:
         latest = self.update_view(incident, len(incident.updates) - 1) if incident.updates else None
         if incident.maintenance is not None:
             window = incident.maintenance
-            when = self._window_text(
+            when = self._window(
                 window.started or window.scheduled_start, window.completed or window.scheduled_end
             )
             duration = None
         else:
-            when = self.t.datetime(incident.started)
+            when = (self.moment(incident.started),)
             end = incident.resolved
             duration = self.t.duration(end - incident.started) if end else None
         return IncidentSummary(
@@ -521,10 +522,11 @@ class ViewBuilder:
         status = incident.lifecycle_status or UpdateStatus.INVESTIGATING
         return Label(status.value, self.t(f"update.{status.value}"), "●")
 
-    def _window_text(self, start: datetime, end: datetime) -> str:
+    def _window(self, start: datetime, end: datetime) -> tuple[Moment, Moment]:
+        """Start and end, the end without its date when both fall on one local day."""
         same_day = start.astimezone(self.zone).date() == end.astimezone(self.zone).date()
         closing = self.t.time(end) if same_day else self.t.datetime(end)
-        return f"{self.t.datetime(start)} – {closing}"
+        return self.moment(start), Moment(format_timestamp(end), closing)
 
     def _incident_page(self, incident: Incident, summary: IncidentSummary) -> IncidentPage:
         postmortem = None
@@ -557,7 +559,7 @@ class ViewBuilder:
         path = self.record_paths.get(incident.id)
         window = None
         if incident.maintenance is not None:
-            window = self._window_text(
+            window = self._window(
                 incident.maintenance.scheduled_start, incident.maintenance.scheduled_end
             )
         ended = incident.resolved or (
