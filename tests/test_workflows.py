@@ -192,10 +192,11 @@ def test_deployments_queue_and_are_never_cancelled_halfway():
     assert concurrency == {"group": "pages", "cancel-in-progress": False}
 
 
-def test_publish_marks_where_subscribers_will_be_notified():
-    text = (GITHUB / "workflows" / "publish.yml").read_text(encoding="utf-8")
-    assert "PLACEHOLDER (issue #8)" in text
-    assert "statusbook notify --base" in text
+def test_publish_notifies_subscribers_after_a_successful_deploy():
+    # Issue #8 filled the placeholder; tests/test_notify_workflow.py runs its scripts.
+    workflow = _load("publish.yml")
+    assert "deploy" in workflow["jobs"]["notify"]["needs"]
+    assert 'statusbook notify --base "$BASE"' in _runs(workflow, "notify")
 
 
 def test_pull_request_template_carries_the_incident_checklist():
