@@ -117,17 +117,16 @@ def notify(
     events = find_events(published(base_files), validation.incidents, since=since, now=instant)
     messages = plan(webhooks, events, Renderer(catalog, validation.incidents, instant))
 
-    path = state_path or _default_state(catalog)
-    try:
-        log = SentLog.load(path)
-    except StateError as error:
-        raise ConfigurationError(str(error)) from None
     if not webhooks:
         click.echo(
             f"{_count(len(events), 'change')} since {base}; no webhooks are configured "
             "(add them under 'notifications: webhooks:' in the catalog)"
         )
         sys.exit(EXIT_OK)
+    try:
+        log = SentLog.load(state_path or _default_state(catalog))
+    except StateError as error:
+        raise ConfigurationError(str(error)) from None
     if dry_run:
         _preview(messages, log, redact)
         sys.exit(EXIT_OK)
