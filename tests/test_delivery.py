@@ -234,6 +234,15 @@ def test_the_redactor_masks_the_url_and_its_token():
     assert TOKEN not in redact(f"path /services/T000/B000/{TOKEN} and token {TOKEN}")
 
 
+def test_words_in_a_url_are_not_masked_everywhere():
+    discord = f"https://discord.com/api/webhooks/123456789012345678/{TOKEN}"
+    redact = Redactor(["https://example.com/a", discord])
+    text = "Some webhooks were delivered twice; see http://adaptivecards.io/schemas/a.json"
+    assert redact(text) == text
+    assert redact(f"at {discord} and /a") == "at [redacted] and /a"
+    assert redact(f"id 123456789012345678 token {TOKEN}") == "id [redacted] token [redacted]"
+
+
 def test_retry_after_as_an_http_date_is_read_against_the_replys_date():
     headers = {
         "Retry-After": "Sat, 21 Nov 2026 12:00:30 GMT",

@@ -219,7 +219,17 @@ def test_a_new_incident_is_one_event_whatever_its_number_of_updates(project, cat
     assert ids(events) == ["2026-11-21-api-errors/created"]
     assert events[0].kind is EventKind.INCIDENT_CREATED
     assert events[0].update == 2
-    assert events[0].at == t("2026-11-21T09:05:00Z")
+    assert events[0].at == t("2026-11-21T09:05:00Z")  # ordered by when it was first posted
+
+
+def test_a_new_incident_reads_as_its_latest_update(project, catalog):
+    project.write(INCIDENT, with_updates(IDENTIFIED))
+    records = current(project, catalog)
+    (event,) = [e for e in find_events({}, records, since=NOW, now=NOW) if not e.component]
+    body = Renderer(catalog, records, NOW)(event, WebhookType.DISCORD)
+    assert body["content"] == "**New incident**: API errors"
+    assert body["embeds"][0]["description"] == "A bad deploy is being rolled back."
+    assert body["embeds"][0]["timestamp"] == "2026-11-21T09:40:00.000Z"
 
 
 def test_each_new_update_is_an_event_and_the_resolving_one_says_so(project, catalog):

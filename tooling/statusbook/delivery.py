@@ -155,21 +155,23 @@ class Redactor:
 
 
 def _secret_parts(url: str) -> set[str]:
-    parts = {url, url.rstrip("/")}
+    """The whole URL, and each part of it that looks like a token on its own."""
     try:
         split = urlsplit(url)
     except ValueError:
-        return parts
-    if split.path.strip("/"):
-        parts.add(split.path + (f"?{split.query}" if split.query else ""))
-        parts.add(split.path)
-    parts.update(segment for segment in split.path.split("/") if len(segment) >= 8)
-    if split.query:
-        parts.add(split.query)
-        parts.update(value for _key, value in parse_qsl(split.query) if len(value) >= 8)
+        return {url}
+    parts = {split.path + (f"?{split.query}" if split.query else ""), split.path, split.query}
+    parts.update(split.path.split("/"))
+    parts.update(value for _key, value in parse_qsl(split.query))
     if split.password:
         parts.add(split.password)
-    return parts
+    return {url, url.rstrip("/")} | {part for part in parts if _token_like(part)}
+
+
+def _token_like(part: str) -> bool:
+    """Long, or with digits: ids and tokens, not words like ``webhooks`` that every other
+    text contains (masking those would garble messages and hide nothing)."""
+    return len(part) >= 16 or (len(part) >= 8 and any(c.isdigit() for c in part))
 
 
 def check_url(url: str) -> str | None:
