@@ -566,7 +566,8 @@ def test_a_clock_event_reads_as_the_window_state(project, catalog):
     render = Renderer(catalog, records, now)
     teams = render(started, WebhookType.TEAMS)["attachments"][0]["content"]
     assert teams["body"][0]["text"] == "Maintenance started"
-    facts = {fact["title"]: fact["value"] for fact in teams["body"][-1]["facts"]}
+    facts = {fact["title"]: fact["value"] for fact in teams["body"][-2]["facts"]}
+    assert teams["body"][-1]["text"] == "22 Nov 2026, 02:00 UTC"
     assert facts["Status"] == "In progress"
     assert facts["Affected components"] == "Database: Under maintenance"
     incident = render(started, WebhookType.JSON)["incident"]

@@ -328,13 +328,15 @@ def teams(notice: Notice) -> Json:
     ]
     if notice.text:
         body.append({"type": "TextBlock", "text": clip(notice.text, 4000), "wrap": True})
-    facts = [*notice.facts, ("🕑", notice.when)]
     body.append(
         {
             "type": "FactSet",
-            "facts": [{"title": label, "value": clip(value, 1000)} for label, value in facts],
+            "facts": [
+                {"title": label, "value": clip(value, 1000)} for label, value in notice.facts
+            ],
         }
     )
+    body.append({"type": "TextBlock", "text": notice.when, "isSubtle": True, "wrap": True})
     card: Json = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
