@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .records import is_record_name
@@ -74,6 +75,15 @@ def resolve_commit(root: Path, revision: str) -> str:
             f"{revision!r} is not a commit in this repository "
             "(in CI, fetch the whole history — actions/checkout with fetch-depth: 0)"
         ) from None
+
+
+def commit_time(root: Path, commit: str) -> datetime:
+    """When ``commit`` was made (committer time, UTC)."""
+    stamp = _git(root, "show", "-s", "--format=%ct", commit).decode().strip()
+    try:
+        return datetime.fromtimestamp(int(stamp), tz=UTC)
+    except ValueError:
+        raise GitError(f"cannot read the time of commit {commit}") from None
 
 
 def _read_blobs(root: Path, oids: list[str]) -> list[bytes]:

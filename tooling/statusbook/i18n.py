@@ -147,6 +147,16 @@ _EN = {
     "feeds.calendar_title": "{site} – scheduled maintenance",
     "feeds.component_calendar_title": "{site} – {component}: scheduled maintenance",
     "badge.label": "status",
+    "notify.incident.created": "New incident",
+    "notify.incident.updated": "Incident update",
+    "notify.incident.resolved": "Incident resolved",
+    "notify.maintenance.scheduled": "Maintenance scheduled",
+    "notify.maintenance.updated": "Maintenance update",
+    "notify.maintenance.started": "Maintenance started",
+    "notify.maintenance.completed": "Maintenance completed",
+    "notify.maintenance.cancelled": "Maintenance cancelled",
+    "notify.component.updated": "{component}: {status}",
+    "notify.link": "View on the status page",
 }
 
 _ID = {
@@ -284,6 +294,16 @@ _ID = {
     "feeds.calendar_title": "{site} – pemeliharaan terjadwal",
     "feeds.component_calendar_title": "{site} – {component}: pemeliharaan terjadwal",
     "badge.label": "status",
+    "notify.incident.created": "Insiden baru",
+    "notify.incident.updated": "Pembaruan insiden",
+    "notify.incident.resolved": "Insiden terselesaikan",
+    "notify.maintenance.scheduled": "Pemeliharaan dijadwalkan",
+    "notify.maintenance.updated": "Pembaruan pemeliharaan",
+    "notify.maintenance.started": "Pemeliharaan dimulai",
+    "notify.maintenance.completed": "Pemeliharaan selesai",
+    "notify.maintenance.cancelled": "Pemeliharaan dibatalkan",
+    "notify.component.updated": "{component}: {status}",
+    "notify.link": "Lihat di halaman status",
 }
 
 TABLES = {"en": _EN, "id": _ID}

@@ -36,33 +36,6 @@ Json = dict[str, Any]
 
 DOCUMENTATION = "https://developer.statuspage.io/#section/Webhooks"
 
-_HEADLINES = {
-    "en": {
-        EventKind.INCIDENT_CREATED: "New incident",
-        EventKind.INCIDENT_UPDATED: "Incident update",
-        EventKind.INCIDENT_RESOLVED: "Incident resolved",
-        EventKind.MAINTENANCE_SCHEDULED: "Maintenance scheduled",
-        EventKind.MAINTENANCE_UPDATED: "Maintenance update",
-        EventKind.MAINTENANCE_STARTED: "Maintenance started",
-        EventKind.MAINTENANCE_COMPLETED: "Maintenance completed",
-        EventKind.MAINTENANCE_CANCELLED: "Maintenance cancelled",
-        EventKind.COMPONENT_UPDATED: "{component}: {status}",
-        "link": "View on the status page",
-    },
-    "id": {
-        EventKind.INCIDENT_CREATED: "Insiden baru",
-        EventKind.INCIDENT_UPDATED: "Pembaruan insiden",
-        EventKind.INCIDENT_RESOLVED: "Insiden terselesaikan",
-        EventKind.MAINTENANCE_SCHEDULED: "Pemeliharaan dijadwalkan",
-        EventKind.MAINTENANCE_UPDATED: "Pembaruan pemeliharaan",
-        EventKind.MAINTENANCE_STARTED: "Pemeliharaan dimulai",
-        EventKind.MAINTENANCE_COMPLETED: "Pemeliharaan selesai",
-        EventKind.MAINTENANCE_CANCELLED: "Pemeliharaan dibatalkan",
-        EventKind.COMPONENT_UPDATED: "{component}: {status}",
-        "link": "Lihat di halaman status",
-    },
-}
-
 _TEAMS_COLOURS = {
     "critical": "Attention",
     "major": "Attention",
@@ -105,7 +78,6 @@ class Renderer:
         self.records = list(records)
         self.now = now
         self.t = Translator(catalog.site.language, catalog.site.time_zone)
-        self.words = _HEADLINES.get(catalog.site.language, _HEADLINES["en"])
         self.base = site_base(catalog)
         self.names = {component.id: component.name for component in catalog.components}
         self.api = StatuspageApi(catalog, self.records, now)
@@ -139,7 +111,7 @@ class Renderer:
                     f"{t.datetime(window.scheduled_start)} – {t.datetime(window.scheduled_end)}",
                 )
             )
-        headline = self.words[event.kind]
+        headline = self.t(f"notify.{event.kind.value}")
         if event.kind is EventKind.COMPONENT_UPDATED and event.component:
             new = event.changes[event.component][1]
             headline = headline.format(
@@ -156,7 +128,7 @@ class Renderer:
             at=_moment(event),
             when=t.datetime(_moment(event)),
             link=incident_link(self.base, record.id) if self.base else None,
-            link_label=self.words["link"],
+            link_label=self.t("notify.link"),
             tone=self._tone(event),
             site=self.catalog.site.name,
         )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -20,7 +19,7 @@ from ..delivery import (
     check_url,
     deliver,
 )
-from ..gitrev import GitError, files_at, repository_root, resolve_commit
+from ..gitrev import GitError, commit_time, files_at, repository_root, resolve_commit
 from ..messages import Renderer
 from ..model import Catalog, Webhook
 from ..notify import Message, find_events, plan, published
@@ -160,24 +159,9 @@ def _base(catalog: Catalog, revision: str) -> tuple[dict[Path, bytes], datetime]
         files = files_at(revision, catalog.records_dir)
         root = repository_root(catalog.records_dir)
         commit = resolve_commit(root, revision)
-        return files, _commit_time(root, commit)
+        return files, commit_time(root, commit)
     except GitError as error:
         raise ConfigurationError(f"--base {revision}: {error}") from None
-
-
-def _commit_time(root: Path, commit: str) -> datetime:
-    try:
-        completed = subprocess.run(
-            ["git", "show", "-s", "--format=%ct", commit],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"},
-        )
-        return datetime.fromtimestamp(int(completed.stdout.strip()), tz=UTC)
-    except (OSError, subprocess.CalledProcessError, ValueError):
-        raise GitError(f"cannot read the time of commit {commit}") from None
 
 
 def _urls(webhooks: tuple[Webhook, ...], *, required: bool) -> dict[str, str]:
