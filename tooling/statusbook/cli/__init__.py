@@ -15,7 +15,7 @@ from ..catalog import CATALOG_FILE_NAME
 from .common import AppContext
 from .imports import import_group
 from .notify import notify
-from .records import action, list_records, maintenance, new, postmortem, resolve, show, update
+from .records import COMMANDS as RECORD_COMMANDS
 from .site import build, serve
 from .sla import sla
 from .validate import schema, validate
@@ -35,23 +35,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = AppContext(config)
 
 
-for command in (
-    validate,
-    schema,
-    sla,
-    new,
-    update,
-    resolve,
-    maintenance,
-    postmortem,
-    action,
-    list_records,
-    show,
-    import_group,
-    build,
-    serve,
-    notify,
-):
+for command in (validate, schema, sla, *RECORD_COMMANDS, import_group, build, serve, notify):
     cli.add_command(command)
 
 

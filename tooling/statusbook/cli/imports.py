@@ -101,6 +101,3 @@ def _print_report(plan: ImportPlan, dry_run: bool) -> None:
         click.echo(f"Refused {source}: it would not be a valid record.", err=True)
         if problems:
             click.echo(render(problems, 1, "text", color=sys.stderr.isatty()), err=True)
-
-
-COMMANDS: tuple[click.Command, ...] = (import_group,)
