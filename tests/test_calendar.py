@@ -144,3 +144,24 @@ def test_hostile_maintenance_text_is_plain_and_harmless(tmp_path):
         assert not EXECUTABLE.search(description), description
         assert "<" not in description
         assert not EXECUTABLE.search(path.read_text(encoding="utf-8"))
+
+
+def test_calendar_reaches_back_one_year_and_forward_without_limit(tmp_path):
+    from statusbook.outputs import static_files
+
+    from .published import records
+
+    project = new_project(tmp_path / "repo")
+    old = NOW - timedelta(days=400)
+    recent = NOW - timedelta(days=300)
+    future = NOW + timedelta(days=30)
+    for moment, slug in ((old, "old-window"), (recent, "recent-window"), (future, "future-window")):
+        project.write(
+            record_name(moment, slug),
+            maintenance_text(moment, announced=min(moment, NOW) - timedelta(days=7)),
+        )
+    catalog, incidents = records(project.root, NOW)
+    calendar = Calendar.from_ical(static_files(catalog, incidents, NOW)["maintenance.ics"])
+    uids = sorted(str(event["UID"]).split("@")[0] for event in calendar.walk("VEVENT"))
+    expected = [record_name(recent, "recent-window"), record_name(future, "future-window")]
+    assert uids == sorted(name.removesuffix(".md") for name in expected)  # not the 400-day-old one

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusbook.markup import _plain_paragraphs, render_markdown, unsafe_markup
+from statusbook.markup import _plain_paragraphs, plain_paragraphs, render_markdown, unsafe_markup
+from statusbook.publishing import plain_text, text_of_html
 
 REFERENCE = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists", "admonition"])
 
@@ -67,3 +68,10 @@ def test_markdown_renders_and_dangerous_markup_is_removed(text, expected):
 )
 def test_unsafe_markup_is_described(text, found):
     assert unsafe_markup(text) == found
+
+
+@settings(max_examples=300, deadline=None)
+@given(prose)
+def test_plain_text_shortcut_matches_the_html_route(text):
+    if plain_paragraphs(text) is not None:
+        assert plain_text(text) == text_of_html(reference(text))

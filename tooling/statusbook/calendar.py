@@ -1,7 +1,7 @@
 """An iCalendar feed of scheduled maintenance (icalendar), site-wide or per component.
 
-People subscribe to it in their calendar app, so it lists every window, past and upcoming,
-and keeps cancelled ones (``STATUS:CANCELLED``) so that subscribers see the cancellation
+People subscribe to it in their calendar app, so it lists the windows it is given (the
+site's build passes every upcoming one and those of the past year), and keeps cancelled ones (``STATUS:CANCELLED``) so that subscribers see the cancellation
 instead of a silently vanished event. Each event's UID is the record id at the site's host
 and never changes; ``SEQUENCE`` grows with each update so clients take the newest version.
 ``DTSTAMP`` is the record's latest stated change, not the build time: the file changes

@@ -63,15 +63,23 @@ _PLAIN = re.compile(r"[^\W\d_][\w ,.;:'\"()?%$@/\-]*(?:\n(?:[^\W\d_][\w ,.;:'\"(
 _PARAGRAPHS = re.compile(r"\n(?:\n)+")
 
 
-def _plain_paragraphs(text: str) -> str | None:
-    """Markdown's output for plain prose, without running Markdown (most messages are)."""
+def plain_paragraphs(text: str) -> list[str] | None:
+    """The paragraphs of ``text`` when it is plain prose to Markdown (most messages are)."""
     body = text.strip("\n")
     if not _PLAIN.fullmatch(body) or " \n" in body or "--" in body or body.endswith(" "):
         return None
-    return "\n".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPHS.split(body))
+    return _PARAGRAPHS.split(body)
 
 
-@lru_cache(maxsize=8192)
+def _plain_paragraphs(text: str) -> str | None:
+    """Markdown's output for plain prose, without running Markdown."""
+    paragraphs = plain_paragraphs(text)
+    if paragraphs is None:
+        return None
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+
+
+@lru_cache(maxsize=65536)
 def render_markdown(text: str) -> SafeHTML:
     """A record's Markdown as safe HTML (cached: feeds and pages render the same text)."""
     plain = _plain_paragraphs(text)

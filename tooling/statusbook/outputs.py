@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .api import api_documents
 from .badges import badge_endpoint, badge_svg, status_badges
@@ -124,6 +124,18 @@ def notes(catalog: Catalog) -> list[str]:
     return []
 
 
+#: How far back the maintenance calendar reaches. Calendar apps download the whole file on
+#: every refresh; a year of past windows is context enough, and it keeps a long history cheap.
+CALENDAR_HISTORY = timedelta(days=365)
+
+
+def _in_calendar(incident: Incident, now: datetime) -> bool:
+    window = incident.maintenance
+    if window is None:
+        return False
+    return (window.completed or window.scheduled_end) >= now - CALENDAR_HISTORY
+
+
 def static_files(
     catalog: Catalog, incidents: Sequence[Incident], now: datetime
 ) -> dict[str, bytes]:
@@ -155,7 +167,10 @@ def static_files(
                 component_id=component_id,
             )
             files[feed_path(component_id, "calendar")] = calendar(
-                catalog, records, base=base, component_id=component_id
+                catalog,
+                [record for record in records if _in_calendar(record, now)],
+                base=base,
+                component_id=component_id,
             )
     for path, content in api_documents(catalog, incidents, now).items():
         files[API_ROOT + path] = content

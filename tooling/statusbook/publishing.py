@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from .markup import render_markdown
+from .markup import plain_paragraphs, render_markdown
 from .model import Catalog, Incident
 from .views import incident_url
 
@@ -96,12 +96,20 @@ class _Text(HTMLParser):
         self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def plain_text(markdown_text: str) -> str:
     """Record Markdown as plain text, via the sanitised HTML (links kept as ``text (url)``);
     cached, as the API and the calendars carry the same messages."""
+    paragraphs = plain_paragraphs(markdown_text)
+    if paragraphs is not None:  # plain prose: no HTML round trip needed
+        return "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
+    return text_of_html(render_markdown(markdown_text))
+
+
+def text_of_html(html_text: str) -> str:
+    """Sanitised HTML as plain text: paragraphs, list items and ``text (url)`` links."""
     parser = _Text()
-    parser.feed(render_markdown(markdown_text))
+    parser.feed(html_text)
     parser.close()
     text = "".join(parser.parts)
     lines = [line.strip() if line.strip() else "" for line in text.splitlines()]
