@@ -160,7 +160,8 @@ def test_subscribe_section_links_every_published_file(site):
     hrefs = {a["href"] for a in section.select("a[type]")}
     for expected in ("history.rss", "history.atom", "maintenance.ics", "api/v2/summary.json"):
         assert expected in hrefs
-    assert "components/api/history.rss" in hrefs  # under "For each component"
+    assert not any(href.startswith("components/") for href in hrefs)  # they are on component pages
+    assert "own feeds" in section.select_one(".sb-subscribe__components").get_text()
     for href in hrefs:
         assert (site / href).is_file(), href
     component = page(site, "/components/database/").select_one("section.sb-subscribe")
