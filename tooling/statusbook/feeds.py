@@ -45,6 +45,10 @@ def feed_records(incidents: Iterable[Incident], component_id: str | None = None)
 def entry_html(catalog: Catalog, incident: Incident, t: Translator) -> str:
     """The timeline as sanitised HTML: affected components, the window, then each update."""
     names = {component.id: component.name for component in catalog.components}
+    return _entry_html(incident, t, names)
+
+
+def _entry_html(incident: Incident, t: Translator, names: dict[str, str]) -> str:
     parts: list[str] = []
     affected = [names.get(c, c) for c in incident.affected_components]
     if affected:
@@ -77,9 +81,10 @@ def _generator(
     incidents: Sequence[Incident],
     *,
     base: str,
-    self_href: str,
     component_id: str | None,
-) -> FeedGenerator:
+    html_cache: dict[str, str] | None = None,
+) -> tuple[FeedGenerator, str]:
+    """The feed without its links (they differ between the RSS and the Atom file)."""
     site = catalog.site
     t = Translator(site.language, site.time_zone)
     component = catalog.component(component_id) if component_id else None
@@ -92,13 +97,12 @@ def _generator(
         title = t("feeds.component_title", site=site.name, component=component.name)
     records = feed_records(incidents, component_id)
 
+    names = {c.id: c.name for c in catalog.components}
+    cache = {} if html_cache is None else html_cache
     feed = FeedGenerator()
     feed.id(page)
     feed.title(title)
     feed.description(t("feeds.description", site=site.name))
-    # feedgen uses the last link as RSS's channel <link>: the page, not the feed itself.
-    feed.link(href=absolute(base, self_href), rel="self")
-    feed.link(href=page, rel="alternate")
     feed.language(site.language)
     feed.author({"name": site.name})
     feed.generator("statusbook")
@@ -115,7 +119,9 @@ def _generator(
         entry.link(href=link, rel="alternate")
         entry.published(first_posted(incident))
         entry.updated(last_changed(incident))
-        entry.content(entry_html(catalog, incident, t), type="html")
+        if incident.id not in cache:
+            cache[incident.id] = _entry_html(incident, t, names)
+        entry.content(cache[incident.id], type="html")
         entry.category(
             [
                 {
@@ -130,30 +136,33 @@ def _generator(
                 },
             ]
         )
+    return feed, page
+
+
+def _link(feed: FeedGenerator, base: str, self_href: str, page: str) -> FeedGenerator:
+    # feedgen uses the last link as RSS's channel <link>: the page, not the feed itself.
+    feed.link(
+        [{"href": absolute(base, self_href), "rel": "self"}, {"href": page, "rel": "alternate"}],
+        replace=True,
+    )
     return feed
 
 
-def rss_feed(
+def feed_pair(
     catalog: Catalog,
     incidents: Sequence[Incident],
     *,
     base: str,
-    self_href: str,
+    rss_href: str,
+    atom_href: str,
     component_id: str | None = None,
-) -> bytes:
-    """RSS 2.0; ``self_href`` is the feed's own site-relative path (for ``atom:link``)."""
-    feed = _generator(catalog, incidents, base=base, self_href=self_href, component_id=component_id)
-    return feed.rss_str(pretty=True)
-
-
-def atom_feed(
-    catalog: Catalog,
-    incidents: Sequence[Incident],
-    *,
-    base: str,
-    self_href: str,
-    component_id: str | None = None,
-) -> bytes:
-    """Atom 1.0; ``self_href`` is the feed's own site-relative path."""
-    feed = _generator(catalog, incidents, base=base, self_href=self_href, component_id=component_id)
-    return feed.atom_str(pretty=True)
+    html_cache: dict[str, str] | None = None,
+) -> tuple[bytes, bytes]:
+    """RSS 2.0 and Atom 1.0 of the same entries, built once (``html_cache`` shares entry
+    bodies between the site feed and the component feeds of one build)."""
+    feed, page = _generator(
+        catalog, incidents, base=base, component_id=component_id, html_cache=html_cache
+    )
+    rss = _link(feed, base, rss_href, page).rss_str(pretty=True)
+    atom = _link(feed, base, atom_href, page).atom_str(pretty=True)
+    return rss, atom

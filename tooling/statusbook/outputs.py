@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from .api import api_documents
 from .badges import badge_endpoint, badge_svg, status_badges
 from .calendar import calendar
-from .feeds import atom_feed, rss_feed
+from .feeds import feed_pair
 from .i18n import Translator
 from .model import Catalog, Incident
 from .publishing import site_base
@@ -151,21 +151,19 @@ def static_files(
             if component_id in scopes:
                 scopes[component_id].append(incident)
     if base is not None:
+        entry_bodies: dict[str, str] = {}
         for component_id, records in scopes.items():
-            files[feed_path(component_id, "rss")] = rss_feed(
+            rss, atom = feed_pair(
                 catalog,
                 records,
                 base=base,
-                self_href=feed_path(component_id, "rss"),
+                rss_href=feed_path(component_id, "rss"),
+                atom_href=feed_path(component_id, "atom"),
                 component_id=component_id,
+                html_cache=entry_bodies,
             )
-            files[feed_path(component_id, "atom")] = atom_feed(
-                catalog,
-                records,
-                base=base,
-                self_href=feed_path(component_id, "atom"),
-                component_id=component_id,
-            )
+            files[feed_path(component_id, "rss")] = rss
+            files[feed_path(component_id, "atom")] = atom
             files[feed_path(component_id, "calendar")] = calendar(
                 catalog,
                 [record for record in records if _in_calendar(record, now)],
