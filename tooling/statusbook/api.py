@@ -29,6 +29,9 @@ Deliberate deviations, each because a static site built from Git records differs
   cancelled window (the iCalendar feed still shows the cancellation).
 * **incidents.json** lists incidents only; maintenance is in ``scheduled-maintenances.json``
   (and, like incidents, has its own ``incidents/<id>.json``).
+* ``incidents/<id>.json`` exists for every record some list shows (the 50 newest
+  incidents and maintenance windows, and everything unresolved, upcoming or active), not
+  for the whole history: older records live on their pages and in the feeds.
 * Maintenance records carry ``impact: "maintenance"``; an incident whose postmortem is
   published has status ``postmortem``, with ``postmortem_body`` (plain text) and
   ``postmortem_published_at`` as on Statuspage.
@@ -135,16 +138,35 @@ class StatuspageApi:
     # --- documents -----------------------------------------------------------------------
 
     def documents(self) -> dict[str, Json]:
-        """Every document, keyed by its path under ``api/v2/``."""
+        """Every document, keyed by its path under ``api/v2/``.
+
+        Only what some list shows is built: the 50 newest of each kind plus everything
+        still open. A history of thousands of records then costs no more than a short one,
+        and every ``incidents/<id>.json`` is reachable from a list, as on Statuspage.
+        """
         incidents = [r for r in self.records if r.maintenance is None]
         maintenance = [r for r in self.records if r.maintenance is not None]
         incidents.sort(key=lambda r: (r.started, r.id), reverse=True)
-        incident_objects = [self.incident(r) for r in incidents]
-        unresolved = [i for i in incident_objects if i["status"] in UNRESOLVED]
         maintenance.sort(key=lambda r: (_scheduled_for(r), r.id), reverse=True)
-        maintenance_objects = [self.incident(r) for r in maintenance]
-        upcoming = [m for m in reversed(maintenance_objects) if m["status"] == "scheduled"]
-        active = [m for m in reversed(maintenance_objects) if m["status"] in ACTIVE_MAINTENANCE]
+        open_incidents = [r for r in incidents if r.resolved is None or r.resolved > self.now]
+        current = [
+            r
+            for r in maintenance
+            if r.maintenance is not None
+            and r.maintenance.state_at(self.now)
+            in (MaintenanceState.SCHEDULED, MaintenanceState.IN_PROGRESS)
+        ]
+        shown = [*incidents[:LIST_LIMIT], *open_incidents, *maintenance[:LIST_LIMIT], *current]
+        built: dict[str, Json] = {}
+        for record in shown:
+            if record.id not in built:
+                built[record.id] = self.incident(record)
+        incident_objects = [built[r.id] for r in incidents[:LIST_LIMIT]]
+        unresolved = [built[r.id] for r in open_incidents if built[r.id]["status"] in UNRESOLVED]
+        maintenance_objects = [built[r.id] for r in maintenance[:LIST_LIMIT]]
+        current_objects = [built[r.id] for r in reversed(current)]
+        upcoming = [m for m in current_objects if m["status"] == "scheduled"]
+        active = [m for m in current_objects if m["status"] in ACTIVE_MAINTENANCE]
         page = self.page()
         status = self.status()
         documents: dict[str, Json] = {
@@ -157,11 +179,11 @@ class StatuspageApi:
             },
             "status.json": {"page": page, "status": status},
             "components.json": {"page": page, "components": self.components},
-            "incidents.json": {"page": page, "incidents": incident_objects[:LIST_LIMIT]},
+            "incidents.json": {"page": page, "incidents": incident_objects},
             "incidents/unresolved.json": {"page": page, "incidents": unresolved},
             "scheduled-maintenances.json": {
                 "page": page,
-                "scheduled_maintenances": maintenance_objects[:LIST_LIMIT],
+                "scheduled_maintenances": maintenance_objects,
             },
             "scheduled-maintenances/upcoming.json": {
                 "page": page,
@@ -169,7 +191,7 @@ class StatuspageApi:
             },
             "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
         }
-        for item in incident_objects + maintenance_objects:
+        for item in built.values():
             documents[f"incidents/{item['id']}.json"] = {"page": page, "incident": item}
         return documents
 
