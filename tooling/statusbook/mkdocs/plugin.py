@@ -24,11 +24,12 @@ from mkdocs.structure.pages import Page
 from ..catalog import CatalogError, load_catalog
 from ..i18n import Translator
 from ..markup import sanitize
-from ..outputs import feed_links, notes, static_files
+from ..outputs import feed_links, notes
 from ..reporting import render
 from ..timeutil import TimestampError, resolve_now
 from ..validate import validate_paths
 from ..views import SiteViews, build_views, component_url, history_url, incident_url
+from .background import OutputsError, StaticOutputs
 
 log = logging.getLogger("mkdocs.plugins.statusbook")
 
@@ -94,6 +95,9 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         )
         self.incidents = result.incidents
         self.feeds = feed_links(self.catalog)
+        self.outputs = StaticOutputs(
+            self.catalog, result.incidents, self.now, Path(config.site_dir)
+        )
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -173,11 +177,15 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         """Feeds, calendars, the JSON API and badges: static files from the same records."""
         for note in notes(self.catalog):
             log.info(f"statusbook: {note}")
-        site_dir = Path(config.site_dir)
-        for path, content in static_files(self.catalog, self.incidents, self.now).items():
-            target = site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        try:
+            self.outputs.finish(Path(config.site_dir))
+        except OutputsError as error:
+            raise PluginError(f"statusbook: {error}") from None
+
+    def on_build_error(self, error: Exception) -> None:
+        outputs = getattr(self, "outputs", None)
+        if outputs is not None:
+            outputs.abandon()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.catalog_path))

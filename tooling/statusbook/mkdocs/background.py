@@ -1,0 +1,96 @@
+"""Feeds, calendars, the API and badges, written while MkDocs renders the pages.
+
+The static outputs need only the validated records, so a forked child can write them into
+a staging folder next to the site on the second core; the plugin moves them into place
+after the build. Where forking is not safe (not Linux, or threads already running, as in
+``mkdocs serve``) they are written in the build process instead. Same bytes either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import traceback
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from ..model import Catalog, Incident
+from ..outputs import static_files
+
+_ERROR_FILE = ".error"
+
+
+class OutputsError(Exception):
+    """Writing the static outputs failed; the message says why."""
+
+
+def _write(catalog: Catalog, incidents: Sequence[Incident], now: datetime, staging: Path) -> None:
+    for path, content in static_files(catalog, incidents, now).items():
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def _child(catalog: Catalog, incidents: Sequence[Incident], now: datetime, staging: Path) -> None:
+    try:
+        _write(catalog, incidents, now, staging)
+    except BaseException:
+        (staging / _ERROR_FILE).write_text(traceback.format_exc(), encoding="utf-8")
+        os._exit(1)
+    os._exit(0)
+
+
+def _can_fork() -> bool:
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+class StaticOutputs:
+    """Start writing at once (in a child when possible); :meth:`finish` puts files in place."""
+
+    def __init__(
+        self, catalog: Catalog, incidents: Sequence[Incident], now: datetime, site_dir: Path
+    ) -> None:
+        self._job = (catalog, incidents, now)
+        parent = site_dir.parent if site_dir.parent.is_dir() else None
+        self.staging = Path(tempfile.mkdtemp(prefix=".statusbook-static-", dir=parent))
+        self.process = None
+        if _can_fork():
+            context = multiprocessing.get_context("fork")
+            self.process = context.Process(target=_child, args=(*self._job, self.staging))
+            self.process.start()
+
+    def abandon(self) -> None:
+        """The build failed: stop the child and leave nothing behind."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def finish(self, site_dir: Path) -> None:
+        try:
+            if self.process is None:
+                _write(*self._job, self.staging)
+            else:
+                self.process.join()
+                if self.process.exitcode != 0:
+                    error = self.staging / _ERROR_FILE
+                    reason = (
+                        error.read_text() if error.exists() else f"exit {self.process.exitcode}"
+                    )
+                    raise OutputsError(f"writing feeds, calendars and the API failed:\n{reason}")
+            for source in sorted(self.staging.rglob("*")):
+                if source.is_file():
+                    target = site_dir / source.relative_to(self.staging)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.move(source, target)
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
