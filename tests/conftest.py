@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -63,6 +65,33 @@ class Project:
         path = folder / name
         path.write_bytes(data)
         return path
+
+
+class GitRepo:
+    """A repository in ``root``: branch main, a fixed identity, commits at the time given."""
+
+    #: Commit time unless a test says otherwise, so commit ids are repeatable.
+    WHEN = "2026-11-21T09:10:00Z"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.email", "test@example.com")
+        self.git("config", "user.name", "Test")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(self, *args: str, when: str | None = None) -> str:
+        moment = when or self.WHEN
+        env = {**os.environ, "GIT_COMMITTER_DATE": moment, "GIT_AUTHOR_DATE": moment}
+        return subprocess.run(
+            ["git", *args], cwd=self.root, check=True, capture_output=True, text=True, env=env
+        ).stdout
+
+    def commit(self, message: str = "state", *, when: str | None = None) -> str:
+        """Commit everything; the new commit's id."""
+        self.git("add", "-A", when=when)
+        self.git("commit", "-q", "--allow-empty", "-m", message, when=when)
+        return self.git("rev-parse", "HEAD").strip()
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from statusbook.cli import cli
 
-from .conftest import CATALOG, Project
+from .conftest import CATALOG, GitRepo, Project
 from .hooks import HANG, Hooks
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -82,31 +80,12 @@ notifications:
 """
 
 
-class Repo:
+class Repo(GitRepo):
     """The status repository under git; commits get the time we say."""
 
     def __init__(self, project: Project) -> None:
+        super().__init__(project.root)
         self.project = project
-        self.git("init", "-q", "-b", "main")
-        self.git("config", "user.email", "test@example.com")
-        self.git("config", "user.name", "Test")
-        self.git("config", "commit.gpgsign", "false")
-
-    def git(self, *args: str, when: str = "2026-11-21T09:10:00Z") -> str:
-        env = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
-        return subprocess.run(
-            ["git", *args],
-            cwd=self.project.root,
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
-        ).stdout
-
-    def commit(self, when: str = "2026-11-21T09:10:00Z") -> str:
-        self.git("add", "-A", when=when)
-        self.git("commit", "-q", "--allow-empty", "-m", "state", when=when)
-        return self.git("rev-parse", "HEAD").strip()
 
 
 @pytest.fixture

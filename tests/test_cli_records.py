@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from statusbook.cli import cli
 
-from .conftest import Project
+from .conftest import GitRepo, Project
 
 NOW = "2026-11-21T12:00:00Z"
 
@@ -70,25 +69,13 @@ updates:
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
-class Repo:
+class Repo(GitRepo):
     """The project as a Git repository, so results are checked the way a reviewer sees them."""
 
     def __init__(self, project: Project) -> None:
+        super().__init__(project.root)
         self.project = project
-        self.root = project.root
-        self.git("init", "-q")
-        self.git("config", "user.email", "test@example.com")
-        self.git("config", "user.name", "Test")
         self.commit()
-
-    def git(self, *args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=self.root, check=True, capture_output=True, text=True
-        ).stdout
-
-    def commit(self) -> None:
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", "state")
 
     def diff(self) -> str:
         return self.git("diff")

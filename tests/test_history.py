@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from statusbook.cli import cli
 
-from .conftest import Project
+from .conftest import GitRepo, Project
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -59,25 +58,12 @@ updates:
 """
 
 
-class Repo:
+class Repo(GitRepo):
     """The status repository under git; ``main`` holds what is published."""
 
     def __init__(self, project: Project) -> None:
+        super().__init__(project.root)
         self.project = project
-        self.root = project.root
-        self.git("init", "-q", "-b", "main")
-        self.git("config", "user.email", "test@example.com")
-        self.git("config", "user.name", "Test")
-        self.git("config", "commit.gpgsign", "false")
-
-    def git(self, *args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=self.root, check=True, capture_output=True, text=True
-        ).stdout
-
-    def commit(self, message: str = "state") -> None:
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
 
     def path(self, name: str = RECORD) -> Path:
         return self.project.records / name[:4] / name
