@@ -452,42 +452,6 @@ def update(
     )
 
 
-@click.command()
-@click.argument("record")
-@message_option
-@author_option
-@at_option
-@writing_options
-@click.pass_obj
-def resolve(
-    app: AppContext,
-    record: str,
-    message: str | None,
-    author: str | None,
-    at_text: str | None,
-    tz: str | None,
-    open_editor: bool,
-    dry_run: bool,
-    prompt: bool | None,
-    now: str | None,
-) -> None:
-    """Resolve RECORD: a closing update, the resolution time, components back to operational."""
-    session = _session(app, now, tz, prompt)
-    if message is None:
-        message = (
-            click.prompt("Closing message", default=RESOLVED_MESSAGE)
-            if session.interactive
-            else RESOLVED_MESSAGE
-        )
-    at = session.at(at_text)
-    with refusals():
-        change = edit.resolve(
-            session.catalog, record, message=message, at=at, now=session.now, author=author
-        )
-        change = _finish(session, change, open_editor, dry_run)
-    _done("Resolved", change, f"at {session.show(at)}", dry_run)
-
-
 # --- maintenance ------------------------------------------------------------------------------
 
 
@@ -573,9 +537,17 @@ def maintenance_new(
         )
 
 
-def _maintenance_step(
-    name: str, done: str, operation: Callable[..., edit.Change], default_message: str
-) -> click.Command:
+def _record_step(
+    done: str,
+    operation: Callable[..., edit.Change],
+    default_message: str,
+    doc: str,
+    *,
+    prompt_label: str = "Message",
+) -> Callable[..., None]:
+    """A command that posts one closing or lifecycle update on RECORD (resolve, maintenance
+    start/complete/cancel): the same options, prompts and output for each."""
+
     @click.argument("record")
     @message_option
     @author_option
@@ -597,7 +569,7 @@ def _maintenance_step(
         session = _session(app, now, tz, prompt)
         if message is None:
             message = (
-                click.prompt("Message", default=default_message)
+                click.prompt(prompt_label, default=default_message)
                 if session.interactive
                 else default_message
             )
@@ -609,15 +581,33 @@ def _maintenance_step(
             change = _finish(session, change, open_editor, dry_run)
         _done(done, change, f"at {session.show(at)}", dry_run)
 
-    command.__doc__ = (
-        f"{name.capitalize()} the maintenance RECORD: sets the time and posts an update."
+    command.__doc__ = doc
+    return command
+
+
+for _name, _done_word, _operation, _message in (
+    ("start", "Started", edit.start_maintenance, STARTED_MESSAGE),
+    ("complete", "Completed", edit.complete_maintenance, COMPLETED_MESSAGE),
+    ("cancel", "Cancelled", edit.cancel_maintenance, CANCELLED_MESSAGE),
+):
+    maintenance.command(_name)(
+        _record_step(
+            _done_word,
+            _operation,
+            _message,
+            f"{_name.capitalize()} the maintenance RECORD: sets the time and posts an update.",
+        )
     )
-    return maintenance.command(name)(command)
 
-
-_maintenance_step("start", "Started", edit.start_maintenance, STARTED_MESSAGE)
-_maintenance_step("complete", "Completed", edit.complete_maintenance, COMPLETED_MESSAGE)
-_maintenance_step("cancel", "Cancelled", edit.cancel_maintenance, CANCELLED_MESSAGE)
+resolve = click.command("resolve")(
+    _record_step(
+        "Resolved",
+        edit.resolve,
+        RESOLVED_MESSAGE,
+        "Resolve RECORD: a closing update, the resolution time, components back to operational.",
+        prompt_label="Closing message",
+    )
+)
 
 
 # --- postmortem and action items ------------------------------------------------------------
