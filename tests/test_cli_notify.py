@@ -14,6 +14,7 @@ from statusbook.cli import cli
 
 from .conftest import CATALOG, GitRepo, Project
 from .hooks import HANG, Hooks
+from .samples import DATABASE_WINDOW, OPEN_INCIDENT
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -21,20 +22,7 @@ NOW = "2026-11-21T12:00:00Z"
 RECORD = "2026-11-21-api-errors.md"
 TOKEN = "Zq7-s3cr3t-T0KEN-0123456789"
 
-OPENED = """\
----
-title: API errors
-kind: outage
-impact: major
-started: 2026-11-21T09:00:00Z
-components:
-  api: major_outage
-updates:
-  - at: 2026-11-21T09:05:00Z
-    status: investigating
-    message: We are looking into elevated API error rates.
----
-"""
+OPENED = OPEN_INCIDENT
 RESOLVED = """\
 ---
 title: API errors
@@ -53,20 +41,7 @@ updates:
     message: Error rates are back to normal.
 ---
 """
-WINDOW = """\
----
-title: Database upgrade
-kind: maintenance
-scheduled_start: 2026-11-22T02:00:00Z
-scheduled_end: 2026-11-22T04:00:00Z
-components:
-  database: under_maintenance
-updates:
-  - at: 2026-11-20T09:00:00Z
-    status: scheduled
-    message: We will upgrade the database.
----
-"""
+WINDOW = DATABASE_WINDOW
 
 WEBHOOKS = """\
 notifications:

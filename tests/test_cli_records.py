@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from statusbook.cli import cli
 
 from .conftest import GitRepo, Project
+from .samples import DATABASE_WINDOW
 
 NOW = "2026-11-21T12:00:00Z"
 
@@ -51,20 +52,7 @@ updates:
 ---
 """
 
-WINDOW = """\
----
-title: Database upgrade
-kind: maintenance
-scheduled_start: 2026-11-22T02:00:00Z
-scheduled_end: 2026-11-22T04:00:00Z
-components:
-  database: under_maintenance
-updates:
-  - at: 2026-11-20T09:00:00Z
-    status: scheduled
-    message: We will upgrade the database.
----
-"""
+WINDOW = DATABASE_WINDOW
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from statusbook.cli import cli
 
 from .conftest import GitRepo, Project
+from .samples import DATABASE_WINDOW
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -42,20 +43,7 @@ updates:
 What happened.
 """
 
-MAINTENANCE = """\
----
-title: Database upgrade
-kind: maintenance
-scheduled_start: 2026-11-22T02:00:00Z
-scheduled_end: 2026-11-22T04:00:00Z
-components:
-  database: under_maintenance
-updates:
-  - at: 2026-11-20T09:00:00Z
-    status: scheduled
-    message: We will upgrade the database.
----
-"""
+MAINTENANCE = DATABASE_WINDOW
 
 
 class Repo(GitRepo):

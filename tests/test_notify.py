@@ -13,24 +13,12 @@ from statusbook.timeutil import parse_timestamp
 from statusbook.validate import validate_paths
 
 from .conftest import CATALOG, NOW, REPO_ROOT, Project
+from .samples import DATABASE_WINDOW, OPEN_INCIDENT
 
 INCIDENT = "2026-11-21-api-errors.md"
 MAINTENANCE = "2026-11-22-database-upgrade.md"
 
-OPENED = """\
----
-title: API errors
-kind: outage
-impact: major
-started: 2026-11-21T09:00:00Z
-components:
-  api: major_outage
-updates:
-  - at: 2026-11-21T09:05:00Z
-    status: investigating
-    message: We are looking into elevated API error rates.
----
-"""
+OPENED = OPEN_INCIDENT
 IDENTIFIED = """\
   - at: 2026-11-21T09:40:00Z
     status: identified
@@ -44,20 +32,7 @@ RESOLVED = """\
     message: Error rates are back to normal.
 """
 
-WINDOW = """\
----
-title: Database upgrade
-kind: maintenance
-scheduled_start: 2026-11-22T02:00:00Z
-scheduled_end: 2026-11-22T04:00:00Z
-components:
-  database: under_maintenance
-updates:
-  - at: 2026-11-20T09:00:00Z
-    status: scheduled
-    message: We will upgrade the database.
----
-"""
+WINDOW = DATABASE_WINDOW
 
 WEBHOOKS = """\
 notifications:

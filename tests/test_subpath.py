@@ -13,40 +13,15 @@ import pytest
 from bs4 import BeautifulSoup
 
 from .conftest import CATALOG, Project
+from .samples import DATABASE_WINDOW, OPEN_INCIDENT
 from .sitebuild import build, install_site_files
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 SITE_URL = "https://org.github.io/repo/"
 
-INCIDENT = """\
----
-title: API errors
-kind: outage
-impact: major
-started: 2026-11-21T09:00:00Z
-components:
-  api: major_outage
-updates:
-  - at: 2026-11-21T09:05:00Z
-    status: investigating
-    message: We are looking into elevated API error rates.
----
-"""
+INCIDENT = OPEN_INCIDENT
 
-MAINTENANCE = """\
----
-title: Database upgrade
-kind: maintenance
-scheduled_start: 2026-11-22T02:00:00Z
-scheduled_end: 2026-11-22T04:00:00Z
-components:
-  database: under_maintenance
-updates:
-  - at: 2026-11-20T09:00:00Z
-    status: scheduled
-    message: We will upgrade the database.
----
-"""
+MAINTENANCE = DATABASE_WINDOW
 
 
 @pytest.fixture
