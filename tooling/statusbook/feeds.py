@@ -42,13 +42,8 @@ def feed_records(incidents: Iterable[Incident], component_id: str | None = None)
     return chosen[:FEED_LIMIT]
 
 
-def entry_html(catalog: Catalog, incident: Incident, t: Translator) -> str:
+def entry_html(incident: Incident, t: Translator, names: dict[str, str]) -> str:
     """The timeline as sanitised HTML: affected components, the window, then each update."""
-    names = {component.id: component.name for component in catalog.components}
-    return _entry_html(incident, t, names)
-
-
-def _entry_html(incident: Incident, t: Translator, names: dict[str, str]) -> str:
     parts: list[str] = []
     affected = [names.get(c, c) for c in incident.affected_components]
     if affected:
@@ -120,7 +115,7 @@ def _generator(
         entry.published(first_posted(incident))
         entry.updated(last_changed(incident))
         if incident.id not in cache:
-            cache[incident.id] = _entry_html(incident, t, names)
+            cache[incident.id] = entry_html(incident, t, names)
         entry.content(cache[incident.id], type="html")
         entry.category(
             [

@@ -6,7 +6,7 @@ MkDocs; every derived fact that depends on time takes ``now`` as a parameter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -63,7 +63,7 @@ _STATUS_SEVERITY = {status: rank for rank, status in enumerate(ComponentStatus)}
 IMPAIRED_STATUSES = tuple(status for status in ComponentStatus if status.severity > 0)
 
 
-def worst_status(statuses: Iterator[ComponentStatus] | list[ComponentStatus]) -> ComponentStatus:
+def worst_status(statuses: Iterable[ComponentStatus]) -> ComponentStatus:
     """The most severe of ``statuses``; operational when there are none."""
     return max(statuses, key=_STATUS_SEVERITY.__getitem__, default=ComponentStatus.OPERATIONAL)
 

@@ -189,7 +189,6 @@ _RULES = [
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
-RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in _RULES}
 
 
 @dataclass(frozen=True, slots=True)

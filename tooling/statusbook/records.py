@@ -12,7 +12,7 @@ location is looked up by its key path only when a problem is actually reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -348,7 +348,3 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 def is_record_name(name: str) -> bool:
     """Whether a file name is a record: Markdown, not a draft (``_``/``.``), not a README."""
     return name.endswith(".md") and not name.startswith(("_", ".")) and name not in IGNORED_NAMES
-
-
-def read_sources(paths: Sequence[Path]) -> list[Source]:
-    return [read_source(path) for path in paths]

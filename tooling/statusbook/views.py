@@ -30,6 +30,7 @@ from .timeutil import format_timestamp
 from .uptime import (
     SERIES_DAYS,
     Day,
+    Period,
     SlaResult,
     SlaStatus,
     judge,
@@ -287,6 +288,7 @@ class ViewBuilder:
         self.edit_root = edit_root
         self.record_paths = record_paths or {}
         self.by_id = {incident.id: incident for incident in self.incidents}
+        self.statuses = component_statuses(catalog, self.incidents, now)
 
     # labels
     def moment(self, value: datetime) -> Moment:
@@ -340,6 +342,11 @@ class ViewBuilder:
             uptime_rows[component.id] = UptimeRow(rows[component.id], target, window_figures, cells)
 
         summaries = {incident.id: self.summary(incident) for incident in self.incidents}
+        # Newest first, per component: one pass over the records, not one per component.
+        touching: dict[str, list[IncidentSummary]] = defaultdict(list)
+        for incident in reversed(self.incidents):
+            for component_id in incident.affected_components:
+                touching[component_id].append(summaries[incident.id])
         return SiteViews(
             home=self._home(rows, summaries),
             incidents={
@@ -349,13 +356,15 @@ class ViewBuilder:
             history=self._history(summaries),
             uptime=UptimePage(self._uptime_intro(), tuple(uptime_rows.values())),
             components={
-                component.id: self._component_page(component.id, rows, uptime_rows, summaries)
+                component.id: self._component_page(
+                    component.id, rows, uptime_rows, touching[component.id]
+                )
                 for component in self.catalog.components
             },
             records=self.by_id,
         )
 
-    def _months(self) -> list:
+    def _months(self) -> list[Period]:
         local = self.now.astimezone(self.zone)
         year, month = local.year, local.month
         periods = []
@@ -393,12 +402,6 @@ class ViewBuilder:
             bars=bars,
             trouble_days=tuple(reversed(trouble)),
         )
-
-    @property
-    def statuses(self) -> dict[str, ComponentStatus]:
-        if not hasattr(self, "_statuses"):
-            self._statuses = component_statuses(self.catalog, self.incidents, self.now)
-        return self._statuses
 
     def _bar(self, day: Day, monitored_since: datetime) -> Bar:
         label = self.t.date(day.uptime.period.start)
@@ -681,15 +684,10 @@ class ViewBuilder:
         component_id: str,
         rows: dict[str, ComponentRow],
         uptime_rows: dict[str, UptimeRow],
-        summaries: dict[str, IncidentSummary],
+        touching: list[IncidentSummary],
     ) -> ComponentPage:
         component = self.catalog.component(component_id)
         assert component is not None
-        touching = [
-            summaries[incident.id]
-            for incident in reversed(self.incidents)
-            if component_id in incident.affected_components
-        ]
         return ComponentPage(
             row=rows[component_id],
             uptime=uptime_rows[component_id],

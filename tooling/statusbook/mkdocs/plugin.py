@@ -155,7 +155,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Record bodies are text from people: sanitise what Markdown made of them."""
-        if page.file.src_uri in getattr(self, "page_views", {}):
+        if page.file.src_uri in self.page_views:
             return sanitize(html)
         return html
 
@@ -169,7 +169,6 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             context["sb"] = view
         context["t"] = self.t
         context["sb_site"] = self.catalog.site
-        context["sb_history"] = self.views.history
         context["sb_feeds"] = self.feeds
         return context
 
@@ -203,7 +202,7 @@ def _record_paths(incidents: list, root: Path) -> dict[str, str]:
         if incident.path is None:
             continue
         try:
-            paths[incident.id] = incident.path.resolve().relative_to(root).as_posix()
+            paths[incident.id] = incident.path.absolute().relative_to(root).as_posix()
         except ValueError:
             paths[incident.id] = incident.path.name
     return paths
