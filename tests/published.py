@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
-from statusbook.catalog import load_catalog
+from statusbook.load.catalog import load_catalog
+from statusbook.load.rules import validate_paths
 from statusbook.model import Catalog, Incident
-from statusbook.validate import validate_paths
 
 from .conftest import REPO_ROOT, Project
 from .sitebuild import build, install_site_files

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from statusbook.api import DOCUMENTS, LIST_LIMIT
 from statusbook.importers.statuspage import read_statuspage
+from statusbook.render.statuspage import DOCUMENTS, LIST_LIMIT
 
 from .conftest import REPO_ROOT
 from .published import (

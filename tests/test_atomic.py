@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statusbook import edit
 from statusbook.cli import cli
+from statusbook.edit import records as edit
 
 from .conftest import Project
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from statusbook.catalog import load_catalog
+from statusbook.load.catalog import load_catalog
+from statusbook.load.rules import validate_paths
 from statusbook.mkdocs import background
 from statusbook.mkdocs.background import OutputsError, StaticOutputs
-from statusbook.validate import validate_paths
 
 from .conftest import REPO_ROOT
 from .test_site import NOW

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from statusbook.badges import LABEL_COLOUR, STATUS_COLOURS, TEXT_COLOUR
 from statusbook.model import ComponentStatus
+from statusbook.render.badges import LABEL_COLOUR, STATUS_COLOURS, TEXT_COLOUR
 
 from .conftest import REPO_ROOT
 from .published import REPO_NOW, build_ok, incident_text, record_name, repo_records

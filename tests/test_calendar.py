@@ -147,7 +147,7 @@ def test_hostile_maintenance_text_is_plain_and_harmless(tmp_path):
 
 
 def test_calendar_reaches_back_one_year_and_forward_without_limit(tmp_path):
-    from statusbook.outputs import static_files
+    from statusbook.render.outputs import static_files
 
     from .published import records
 

@@ -9,14 +9,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from statusbook.delivery import (
-    Redactor,
-    RetryPolicy,
-    SentLog,
-    StateError,
-    deliver,
-    retry_after_seconds,
-)
 from statusbook.model import (
     ComponentStatus,
     Impact,
@@ -27,7 +19,15 @@ from statusbook.model import (
     Webhook,
     WebhookType,
 )
-from statusbook.notify import Event, EventKind, Message
+from statusbook.notifications.delivery import (
+    Redactor,
+    RetryPolicy,
+    SentLog,
+    StateError,
+    deliver,
+    retry_after_seconds,
+)
+from statusbook.notifications.events import Event, EventKind, Message
 
 from .hooks import HANG, Hooks
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from statusbook import edit
-from statusbook.catalog import load_catalog
+from statusbook.edit import records as edit
+from statusbook.load.catalog import load_catalog
 from statusbook.model import (
     ActionStatus,
     Catalog,

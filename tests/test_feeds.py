@@ -9,8 +9,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from statusbook.feeds import FEED_LIMIT
-from statusbook.outputs import static_files
+from statusbook.render.feeds import FEED_LIMIT
+from statusbook.render.outputs import static_files
 
 from .conftest import REPO_ROOT
 from .published import (

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from statusbook.catalog import load_catalog
 from statusbook.cli import cli
+from statusbook.load.catalog import load_catalog
 
 from .conftest import REPO_ROOT, Project
 

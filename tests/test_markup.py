@@ -7,8 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusbook.markup import _plain_paragraphs, plain_paragraphs, render_markdown, unsafe_markup
-from statusbook.publishing import plain_text, text_of_html
+from statusbook.markup import unsafe_markup
+from statusbook.render.text import (
+    _plain_paragraphs,
+    plain_paragraphs,
+    plain_text,
+    render_markdown,
+    text_of_html,
+)
 
 REFERENCE = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists", "admonition"])
 

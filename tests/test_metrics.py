@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from statusbook.metrics import incident_metrics, operating_gaps
+from statusbook.derive.metrics import incident_metrics, operating_gaps
 from statusbook.model import Impact, Kind, UpdateStatus
 
 from .builders import MAINTENANCE, MAJOR, PARTIAL, catalog, incident, maintenance, t, update

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from statusbook.catalog import CatalogError, load_catalog
-from statusbook.messages import Renderer
+from statusbook.load.catalog import CatalogError, load_catalog
+from statusbook.load.rules import validate_paths
 from statusbook.model import Catalog, Impact, Incident, Webhook, WebhookType
-from statusbook.notify import Event, EventKind, find_events, plan, published, subscribed
+from statusbook.notifications.events import (
+    Event,
+    EventKind,
+    find_events,
+    plan,
+    published,
+    subscribed,
+)
+from statusbook.notifications.messages import Renderer
 from statusbook.timeutil import parse_timestamp
-from statusbook.validate import validate_paths
 
 from .conftest import CATALOG, NOW, REPO_ROOT, Project
 from .samples import DATABASE_WINDOW, OPEN_INCIDENT

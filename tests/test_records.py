@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statusbook.records import parse_source, parse_yaml
+from statusbook.load.records import parse_source, parse_yaml
 
 
 def parse(text: str):

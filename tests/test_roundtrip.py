@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from statusbook import roundtrip
 from statusbook.cli import cli
+from statusbook.edit import roundtrip
 
 from .conftest import Project
 

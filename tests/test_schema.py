@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from statusbook.cli import cli
-from statusbook.records import parse_yaml, read_source
+from statusbook.load.records import parse_yaml, read_source
 
 from .conftest import REPO_ROOT
 from .test_validate import MAINTENANCE, VALID

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from statusbook import selfservice
-from statusbook.catalog import load_catalog
 from statusbook.cli import cli
+from statusbook.importers import github_issue as selfservice
+from statusbook.load.catalog import load_catalog
 from statusbook.model import ComponentStatus, Impact, Kind
 from statusbook.timeutil import parse_timestamp
 

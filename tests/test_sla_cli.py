@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from statusbook.cli import cli
-from statusbook.sla_report import CSV_COLUMNS
+from statusbook.render.sla import CSV_COLUMNS
 
 from .conftest import REPO_ROOT
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statusbook.model import ComponentStatus, Impact, MaintenanceState
-from statusbook.status import (
+from statusbook.derive.status import (
     DESCRIPTIONS,
     OverallStatus,
     active_incidents,
@@ -14,6 +13,7 @@ from statusbook.status import (
     overall_status,
     upcoming_maintenance,
 )
+from statusbook.model import ComponentStatus, Impact, MaintenanceState
 
 from .builders import (
     DEGRADED,

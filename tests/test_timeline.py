@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from statusbook.model import MaintenanceState
-from statusbook.timeline import (
+from statusbook.derive.timeline import (
     Segment,
     build_timelines,
     from_seconds,
@@ -13,6 +12,7 @@ from statusbook.timeline import (
     incident_statuses_at,
     to_seconds,
 )
+from statusbook.model import MaintenanceState
 
 from .builders import (
     DEGRADED,

@@ -7,8 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from statusbook.model import ComponentStatus, MaintenanceState
-from statusbook.uptime import (
+from statusbook.derive.uptime import (
     PeriodError,
     SlaStatus,
     daily_series,
@@ -19,6 +18,7 @@ from statusbook.uptime import (
     sla_report,
     year_period,
 )
+from statusbook.model import ComponentStatus, MaintenanceState
 
 from .builders import DEGRADED, MAINTENANCE, MAJOR, PARTIAL, catalog, incident, maintenance, t
 

@@ -14,6 +14,9 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statusbook.derive.status import component_statuses
+from statusbook.derive.timeline import build_timelines
+from statusbook.derive.uptime import Period, SlaStatus, judge, measure
 from statusbook.model import (
     Catalog,
     Component,
@@ -23,9 +26,6 @@ from statusbook.model import (
     Site,
     SlaPolicy,
 )
-from statusbook.status import component_statuses
-from statusbook.timeline import build_timelines
-from statusbook.uptime import Period, SlaStatus, judge, measure
 
 from .builders import incident, maintenance, update
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from statusbook.when import WhenError, describe, parse_when, zone_named
+from statusbook.edit.when import WhenError, describe, parse_when, zone_named
 
 NOW = datetime(2026, 11, 21, 0, 10, tzinfo=UTC)
 JAKARTA = zone_named("Asia/Jakarta")

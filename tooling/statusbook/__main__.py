@@ -1,3 +1,3 @@
-from .cli import main
+from statusbook.cli import main
 
 main()

@@ -1,19 +1,20 @@
-"""Record text → safe HTML, and a warning list of what the sanitiser will remove.
+"""What record text may contain once it reaches a reader: one policy for the page and the validator.
 
 Record text may come from anyone in the organisation (self-service reports), so Markdown
 formatting works but nothing in it can run script or load a third-party resource on the
 page: ammonia (through ``nh3``) keeps an allow-list of tags, attributes and URL schemes.
 Images are removed too — an external image is a third-party request at page load, and a
 status page must render when everything else is down.
+
+The renderer cleans with :func:`sanitize`; the validator warns with :func:`unsafe_markup`
+about what that cleaning will remove. Both read the allow-list here, so they cannot drift.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from html.parser import HTMLParser
 
-import markdown
 import nh3
 
 _TAGS = nh3.ALLOWED_TAGS - {"img"}
@@ -25,18 +26,6 @@ _ALLOWED_CLASSES = {
     "code": {"language-text", "language-sh", "language-json", "language-yaml"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
-_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "admonition"]
-
-
-class SafeHTML(str):
-    """Sanitised HTML: templates that escape by default print it as it is (``__html__``)."""
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return str(self)
-
-
 _CLEANER = nh3.Cleaner(
     tags=_TAGS,
     attributes=_ATTRIBUTES,
@@ -49,45 +38,6 @@ _CLEANER = nh3.Cleaner(
 def sanitize(html: str) -> str:
     """Strip everything that could run script or reach a third party from ``html``."""
     return _CLEANER.clean(html)
-
-
-@lru_cache(maxsize=1)
-def _converter() -> markdown.Markdown:
-    # Building a Markdown instance costs more than converting a short message; reuse one.
-    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
-
-
-#: Text made only of these characters, with no line starting with a digit, and no hard
-#: line breaks, is plain prose to Markdown: it becomes paragraphs and nothing else.
-_PLAIN = re.compile(r"[^\W\d_][\w ,.;:'\"()?%$@/\-]*(?:\n(?:[^\W\d_][\w ,.;:'\"()?%$@/\-]*)?)*")
-_PARAGRAPHS = re.compile(r"\n(?:\n)+")
-
-
-def plain_paragraphs(text: str) -> list[str] | None:
-    """The paragraphs of ``text`` when it is plain prose to Markdown (most messages are)."""
-    body = text.strip("\n")
-    if not _PLAIN.fullmatch(body) or " \n" in body or "--" in body or body.endswith(" "):
-        return None
-    return _PARAGRAPHS.split(body)
-
-
-def _plain_paragraphs(text: str) -> str | None:
-    """Markdown's output for plain prose, without running Markdown."""
-    paragraphs = plain_paragraphs(text)
-    if paragraphs is None:
-        return None
-    return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
-
-
-@lru_cache(maxsize=65536)
-def render_markdown(text: str) -> SafeHTML:
-    """A record's Markdown as safe HTML (cached: feeds and pages render the same text)."""
-    plain = _plain_paragraphs(text)
-    if plain is not None:
-        return SafeHTML(plain)
-    converter = _converter()
-    converter.reset()
-    return SafeHTML(sanitize(converter.convert(text)))
 
 
 _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)

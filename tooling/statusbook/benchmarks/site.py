@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from .synthetic import generate
+from statusbook.benchmarks.synthetic import generate
 
 REPO = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 11, 8, tzinfo=UTC)  # a week after the synthetic history ends

@@ -29,9 +29,9 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from statusbook.model import Catalog, Incident
-from statusbook.timeline import build_timelines
-from statusbook.uptime import (
+from statusbook.benchmarks.synthetic import END, build
+from statusbook.derive.timeline import build_timelines
+from statusbook.derive.uptime import (
     last_days,
     month_period,
     quarter_period,
@@ -40,8 +40,7 @@ from statusbook.uptime import (
     series_from_timelines,
     year_period,
 )
-
-from .synthetic import END, build
+from statusbook.model import Catalog, Incident
 
 #: Mid-month, so the calendar periods are partly elapsed, as they usually are.
 NOW = END + timedelta(days=14, hours=12)

@@ -20,11 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from statusbook.catalog import load_catalog
-from statusbook.records import discover
-from statusbook.validate import validate_paths
-
-from .synthetic import generate
+from statusbook.benchmarks.synthetic import generate
+from statusbook.load.catalog import load_catalog
+from statusbook.load.records import discover
+from statusbook.load.rules import validate_paths
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 

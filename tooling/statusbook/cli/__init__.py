@@ -10,15 +10,15 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
-from ..catalog import CATALOG_FILE_NAME
-from .common import AppContext
-from .imports import import_group
-from .notify import notify
-from .records import COMMANDS as RECORD_COMMANDS
-from .site import build, serve
-from .sla import sla
-from .validate import schema, validate
+from statusbook import __version__
+from statusbook.cli.common import AppContext
+from statusbook.cli.imports import import_group
+from statusbook.cli.notify import notify
+from statusbook.cli.records import COMMANDS as RECORD_COMMANDS
+from statusbook.cli.site import build, serve
+from statusbook.cli.sla import sla
+from statusbook.cli.validate import schema, validate
+from statusbook.load.catalog import CATALOG_FILE_NAME
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

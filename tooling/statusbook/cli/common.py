@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from ..catalog import CATALOG_FILE_NAME, CatalogError, find_catalog, load_catalog
-from ..model import Catalog
-from ..reporting import render
-from ..timeutil import TimestampError, resolve_now
+from statusbook.load.catalog import CATALOG_FILE_NAME, CatalogError, find_catalog, load_catalog
+from statusbook.model import Catalog
+from statusbook.render.problem_report import render
+from statusbook.timeutil import TimestampError, resolve_now
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

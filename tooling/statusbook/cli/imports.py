@@ -8,10 +8,18 @@ from pathlib import Path
 
 import click
 
-from ..importers import Draft, ImportPlan, apply_plan, plan_import, read_cstate, read_statuspage
-from ..reporting import display_path, render
-from .common import EXIT_OK, EXIT_PROBLEMS, AppContext, now_option, parse_now
-from .records import refusals
+from statusbook.cli.common import EXIT_OK, EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.cli.records import refusals
+from statusbook.importers import (
+    Draft,
+    ImportPlan,
+    apply_plan,
+    plan_import,
+    read_cstate,
+    read_statuspage,
+)
+from statusbook.io.paths import display_path
+from statusbook.render.problem_report import render
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Print the diffs (records and catalog); write nothing."

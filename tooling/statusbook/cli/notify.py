@@ -10,7 +10,18 @@ from pathlib import Path
 
 import click
 
-from ..delivery import (
+from statusbook.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    AppContext,
+    ConfigurationError,
+    now_option,
+    parse_now,
+)
+from statusbook.io.git import GitError, commit_time, files_at, repository_root, resolve_commit
+from statusbook.load.rules import validate_paths
+from statusbook.model import Catalog, Webhook
+from statusbook.notifications.delivery import (
     Outcome,
     Redactor,
     RetryPolicy,
@@ -19,12 +30,8 @@ from ..delivery import (
     check_url,
     deliver,
 )
-from ..gitrev import GitError, commit_time, files_at, repository_root, resolve_commit
-from ..messages import Renderer
-from ..model import Catalog, Webhook
-from ..notify import Message, find_events, plan, published
-from ..validate import validate_paths
-from .common import EXIT_OK, EXIT_PROBLEMS, AppContext, ConfigurationError, now_option, parse_now
+from statusbook.notifications.events import Message, find_events, plan, published
+from statusbook.notifications.messages import Renderer
 
 #: Where the sent-log lives unless --state says otherwise, relative to the catalog.
 DEFAULT_STATE = Path(".statusbook") / "notify-state.json"

@@ -21,8 +21,15 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import edit
-from ..model import (
+from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.edit import records as edit
+from statusbook.edit.when import HELP as WHEN_HELP
+from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_label, zone_named
+from statusbook.importers.github_issue import SelfServiceError, draft_from_event
+from statusbook.io.paths import display_path
+from statusbook.load.records import read_source
+from statusbook.load.rules import check_record, validate_paths
+from statusbook.model import (
     ActionStatus,
     Catalog,
     ComponentStatus,
@@ -32,14 +39,8 @@ from ..model import (
     MaintenanceState,
     UpdateStatus,
 )
-from ..records import read_source
-from ..reporting import display_path, render
-from ..selfservice import SelfServiceError, draft_from_event
-from ..timeutil import format_timestamp
-from ..validate import check_record, validate_paths
-from ..when import HELP as WHEN_HELP
-from ..when import Direction, WhenError, describe, parse_when, zone_label, zone_named
-from .common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.render.problem_report import render
+from statusbook.timeutil import format_timestamp
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .common import AppContext, now_option, parse_now
+from statusbook.cli.common import AppContext, now_option, parse_now
 
 
 def _run_mkdocs(app: AppContext, arguments: list[str], now: str | None) -> None:

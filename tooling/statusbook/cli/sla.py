@@ -7,13 +7,13 @@ from datetime import datetime
 
 import click
 
-from ..model import Catalog
-from ..reporting import render as render_problems
-from ..schema import suggest
-from ..sla_report import FORMATS, render
-from ..uptime import ROLLING_WINDOWS, Period, PeriodError, parse_period, sla_report
-from ..validate import validate_paths
-from .common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.derive.uptime import ROLLING_WINDOWS, Period, PeriodError, parse_period, sla_report
+from statusbook.load.rules import validate_paths
+from statusbook.load.schema import suggest
+from statusbook.model import Catalog
+from statusbook.render.problem_report import render as render_problems
+from statusbook.render.sla import FORMATS, render
 
 
 @click.command()

@@ -8,15 +8,22 @@ from pathlib import Path
 
 import click
 
-from ..gitrev import GitError, files_at
-from ..history import Escapes, compare
-from ..model import Catalog
-from ..problems import Problem
-from ..records import discover
-from ..reporting import FORMATS, render
-from ..schema import catalog_json_schema, record_json_schema
-from ..validate import validate_paths
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AppContext, now_option, parse_now
+from statusbook.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    AppContext,
+    now_option,
+    parse_now,
+)
+from statusbook.io.git import GitError, files_at
+from statusbook.load.guard import Escapes, compare
+from statusbook.load.records import discover
+from statusbook.load.rules import validate_paths
+from statusbook.load.schema import catalog_json_schema, record_json_schema
+from statusbook.model import Catalog
+from statusbook.problems import Problem
+from statusbook.render.problem_report import FORMATS, render
 
 
 class HistoryError(click.ClickException):

@@ -6,9 +6,16 @@ report lists what could not be mapped instead of dropping it silently.
 
 from __future__ import annotations
 
-from .common import Draft, DraftUpdate, ImportPlan, ImportReport, apply_plan, plan_import
-from .cstate import read_cstate
-from .statuspage import read_statuspage
+from statusbook.importers.common import (
+    Draft,
+    DraftUpdate,
+    ImportPlan,
+    ImportReport,
+    apply_plan,
+    plan_import,
+)
+from statusbook.importers.cstate import read_cstate
+from statusbook.importers.statuspage import read_statuspage
 
 __all__ = [
     "Draft",

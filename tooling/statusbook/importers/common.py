@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .. import edit
-from ..model import (
+from statusbook.edit import records as edit
+from statusbook.load.records import discover, parse_source
+from statusbook.model import (
     Catalog,
     Component,
     ComponentStatus,
@@ -25,9 +26,8 @@ from ..model import (
     MaintenanceState,
     UpdateStatus,
 )
-from ..problems import Problem
-from ..records import discover, parse_source
-from ..timeutil import format_timestamp
+from statusbook.problems import Problem
+from statusbook.timeutil import format_timestamp
 
 
 @dataclass

@@ -21,9 +21,9 @@ from typing import Any
 
 import yaml
 
-from ..model import ComponentStatus, Impact, Kind, UpdateStatus
-from ..timeutil import format_timestamp
-from .common import Draft, DraftUpdate, close_incident
+from statusbook.importers.common import Draft, DraftUpdate, close_incident
+from statusbook.model import ComponentStatus, Impact, Kind, UpdateStatus
+from statusbook.timeutil import format_timestamp
 
 ORIGIN = "x-cstate"
 

@@ -22,9 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..model import ComponentStatus, Impact, Kind, UpdateStatus
-from ..timeutil import TimestampError, format_timestamp, parse_timestamp
-from .common import IMPAIRED, Draft, DraftUpdate, close_incident, impact_from
+from statusbook.importers.common import IMPAIRED, Draft, DraftUpdate, close_incident, impact_from
+from statusbook.model import ComponentStatus, Impact, Kind, UpdateStatus
+from statusbook.timeutil import TimestampError, format_timestamp, parse_timestamp
 
 ORIGIN = "x-statuspage"
 

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from ..model import Catalog, Incident
-from ..outputs import static_files
+from statusbook.model import Catalog, Incident
+from statusbook.render.outputs import static_files
 
 _ERROR_FILE = ".error"
 

@@ -21,15 +21,16 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..catalog import CatalogError, load_catalog
-from ..i18n import Translator
-from ..markup import sanitize
-from ..outputs import feed_links, notes
-from ..reporting import render
-from ..timeutil import TimestampError, resolve_now
-from ..validate import validate_paths
-from ..views import SiteViews, build_views, component_url, history_url, incident_url
-from .background import OutputsError, StaticOutputs
+from statusbook.i18n import Translator
+from statusbook.load.catalog import CatalogError, load_catalog
+from statusbook.load.rules import validate_paths
+from statusbook.markup import sanitize
+from statusbook.mkdocs.background import OutputsError, StaticOutputs
+from statusbook.render.outputs import feed_links, notes
+from statusbook.render.problem_report import render
+from statusbook.render.urls import component_url, history_url, incident_url
+from statusbook.render.views import SiteViews, build_views
+from statusbook.timeutil import TimestampError, resolve_now
 
 log = logging.getLogger("mkdocs.plugins.statusbook")
 

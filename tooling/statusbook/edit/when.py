@@ -1,0 +1,112 @@
+"""Times as people type them at 3 a.m.: ``14:05``, ``-10m``, or full ISO 8601.
+
+Records store UTC; people think in their own zone. Everything typed is read in an explicit
+zone (the site's, or one given on the command line) and the result is always shown back
+with that zone named, so a wrong guess is visible before it is published.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from statusbook.timeutil import format_timestamp
+
+#: A time of day a few minutes ahead of the clock still means today (clocks drift).
+_AHEAD_TOLERANCE = timedelta(minutes=5)
+_RELATIVE = re.compile(r"^([+-])\s*((?:\d+\s*[wdhms]\s*)+)$")
+_RELATIVE_PART = re.compile(r"(\d+)\s*([wdhms])")
+_TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+Direction = Literal["past", "future"]
+
+
+class WhenError(ValueError):
+    """A time could not be understood; the message says what is accepted."""
+
+
+HELP = "ISO 8601 (2026-11-21T14:05Z, or without a zone in the site's zone), a time of day (14:05), 'now', or relative (-10m, -1h30m, +2h)"
+
+
+def zone_named(name: str) -> tzinfo:
+    """An IANA zone; ``UTC`` and ``Z`` are accepted as they are."""
+    if name.strip().upper() in ("UTC", "Z"):
+        return UTC
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise WhenError(
+            f"{name!r} is not an IANA time zone; use a name like UTC, Europe/Berlin or Asia/Jakarta"
+        ) from None
+
+
+def parse_when(
+    text: str, *, now: datetime, zone: tzinfo = UTC, direction: Direction = "past"
+) -> datetime:
+    """The UTC instant ``text`` means at ``now``, reading zone-less input in ``zone``.
+
+    A bare time of day is the most recent such time for ``direction="past"`` (an update
+    at 23:50 typed at 00:10 happened yesterday), the next one for ``"future"`` (a
+    maintenance window starting at 02:00).
+    """
+    value = text.strip()
+    if not value:
+        raise WhenError(f"no time given; use {HELP}")
+    if value.lower() == "now":
+        return now.astimezone(UTC)
+    relative = _RELATIVE.match(value)
+    if relative:
+        sign, parts = relative.groups()
+        delta = timedelta()
+        for amount, unit in _RELATIVE_PART.findall(parts):
+            delta += timedelta(**{_UNITS[unit]: int(amount)})
+        return (now + delta if sign == "+" else now - delta).astimezone(UTC)
+    clock = _TIME_OF_DAY.match(value)
+    if clock:
+        return _time_of_day(clock, now, zone, direction, text)
+    try:
+        parsed = datetime.fromisoformat(value.replace(" UTC", "Z").replace("z", "Z"))
+    except ValueError:
+        raise WhenError(f"{text!r} is not a time statusbook understands; use {HELP}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC)
+
+
+def _time_of_day(
+    match: re.Match[str], now: datetime, zone: tzinfo, direction: Direction, text: str
+) -> datetime:
+    hour, minute, second = (int(part) if part else 0 for part in match.groups())
+    try:
+        clock = time(hour, minute, second)
+    except ValueError:
+        raise WhenError(f"{text!r} is not a time of day") from None
+    today = now.astimezone(zone).date()
+    candidate = _at(today, clock, zone)
+    if direction == "past" and candidate > now + _AHEAD_TOLERANCE:
+        candidate = _at(today - timedelta(days=1), clock, zone)
+    elif direction == "future" and candidate < now:
+        candidate = _at(today + timedelta(days=1), clock, zone)
+    return candidate.astimezone(UTC)
+
+
+def _at(day: date, clock: time, zone: tzinfo) -> datetime:
+    return datetime.combine(day, clock, tzinfo=zone)
+
+
+def describe(instant: datetime, zone: tzinfo = UTC) -> str:
+    """``2026-11-21T07:05:00Z (14:05 Asia/Jakarta, UTC+07:00)`` — UTC, and what it is locally."""
+    canonical = format_timestamp(instant)
+    if zone is UTC or getattr(zone, "key", None) in ("UTC", "Etc/UTC"):
+        return f"{canonical} (UTC)"
+    local = instant.astimezone(zone)
+    offset = local.strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{canonical} ({local:%Y-%m-%d %H:%M} {zone_label(zone)}, {offset})"
+
+
+def zone_label(zone: tzinfo) -> str:
+    return getattr(zone, "key", None) or str(zone)

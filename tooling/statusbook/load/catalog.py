@@ -1,0 +1,214 @@
+"""The component catalog (``statusbook.yml``): read, checked and turned into a Catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from statusbook.load.records import read_yaml_source
+from statusbook.load.schema import CATALOG, suggest
+from statusbook.model import (
+    Catalog,
+    Component,
+    ComponentStatus,
+    Group,
+    Impact,
+    Notifications,
+    Site,
+    SlaPolicy,
+    Webhook,
+    WebhookType,
+)
+from statusbook.problems import Problem
+
+CATALOG_FILE_NAME = "statusbook.yml"
+SUPPORTED_LANGUAGES = ("en", "id")
+
+
+class CatalogError(Exception):
+    """The catalog is missing or invalid; carries the problems to show."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+def find_catalog(start: Path) -> Path | None:
+    """The nearest ``statusbook.yml`` in ``start`` or a folder above it."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        candidate = folder / CATALOG_FILE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Read and check the catalog; raises :class:`CatalogError` listing every problem."""
+    source = read_yaml_source(path)
+    if source.problems:
+        raise CatalogError(source.problems)
+    data = CATALOG.check(source.data, (), source)
+    if not source.problems:
+        _check_references(data, source)
+    if source.problems:
+        raise CatalogError(source.problems)
+    return _build(data, path)
+
+
+def _check_references(data: dict[str, Any], source: Any) -> None:
+    site = data["site"]
+    language = site.get("language", "en")
+    if language not in SUPPORTED_LANGUAGES:
+        source.report(
+            "SB501",
+            f"site language {language!r} is not supported",
+            f"use one of: {', '.join(SUPPORTED_LANGUAGES)}",
+            at=("site", "language"),
+        )
+    zone = site.get("time_zone", "UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        source.report(
+            "SB501",
+            f"time zone {zone!r} is not an IANA time zone",
+            "use a name like UTC, Europe/Berlin or Asia/Jakarta",
+            at=("site", "time_zone"),
+        )
+
+    group_ids = _unique_ids(data.get("groups", []), "groups", source)
+    _unique_ids(data["components"], "components", source)
+    for index, component in enumerate(data["components"]):
+        group = component.get("group")
+        if group is not None and group not in group_ids:
+            hint = suggest(group, group_ids)
+            source.report(
+                "SB501",
+                f"component {component.get('id')!r} is in group {group!r}, which is not defined",
+                hint or "add the group under 'groups:' or remove the component's 'group'",
+                at=("components", index, "group"),
+            )
+
+    _check_webhooks(data, group_ids, source)
+
+    records = data.get("records", "incidents")
+    if not (source.path.parent / records).is_dir():
+        source.report(
+            "SB501",
+            f"records folder {records!r} does not exist next to {source.path.name}",
+            "create it, or set 'records:' to the folder that holds incident records",
+            at=("records",) if "records" in data else (),
+        )
+
+
+def _check_webhooks(data: dict[str, Any], group_ids: set[str], source: Any) -> None:
+    """Webhook names key the sent-log, so they must be unique; filters must name real ids."""
+    webhooks = data.get("notifications", {}).get("webhooks", [])
+    component_ids = [component.get("id") for component in data["components"]]
+    known = [*component_ids, *sorted(group_ids)]
+    names: set[str] = set()
+    for index, webhook in enumerate(webhooks):
+        name = webhook.get("name")
+        if name in names:
+            source.report(
+                "SB501",
+                f"webhook name {name!r} is used twice",
+                "names must be unique (they key the sent-log); rename one",
+                at=("notifications", "webhooks", index, "name"),
+            )
+        names.add(name)
+        for position, ref in enumerate(webhook.get("components", [])):
+            if ref not in known:
+                hint = suggest(ref, known)
+                source.report(
+                    "SB501",
+                    f"webhook {name!r} follows {ref!r}, which is neither a component nor a group",
+                    hint or "use a component or group id from this catalog",
+                    at=("notifications", "webhooks", index, "components", position),
+                )
+
+
+def _unique_ids(items: list[dict[str, Any]], section: str, source: Any) -> set[str]:
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        item_id = item.get("id")
+        if item_id in seen:
+            source.report(
+                "SB501",
+                f"{section} id {item_id!r} is defined twice",
+                "ids must be unique; rename or remove one",
+                at=(section, index, "id"),
+            )
+        if item_id is not None:
+            seen.add(item_id)
+    return seen
+
+
+def _build(data: dict[str, Any], path: Path) -> Catalog:
+    site = data["site"]
+    sla = data.get("sla", {})
+    defaults = SlaPolicy()
+    weights = dict(defaults.weights)
+    weights.update({ComponentStatus(key): value for key, value in sla.get("weights", {}).items()})
+    return Catalog(
+        site=Site(
+            name=site["name"],
+            url=site.get("url"),
+            language=site.get("language", "en"),
+            time_zone=site.get("time_zone", "UTC"),
+            edit_url=site.get("edit_url"),
+        ),
+        components=tuple(
+            Component(
+                id=item["id"],
+                name=item["name"],
+                monitored_since=item["monitored_since"],
+                description=item.get("description"),
+                group=item.get("group"),
+                sla_target=item.get("sla"),
+            )
+            for item in data["components"]
+        ),
+        groups=tuple(
+            Group(id=item["id"], name=item["name"], description=item.get("description"))
+            for item in data.get("groups", [])
+        ),
+        sla=SlaPolicy(
+            weights=weights,
+            exclude_maintenance=sla.get("exclude_maintenance", defaults.exclude_maintenance),
+        ),
+        records_dir=(path.parent / data.get("records", "incidents")).resolve(),
+        path=path,
+        notifications=_notifications(data),
+    )
+
+
+def _notifications(data: dict[str, Any]) -> Notifications:
+    members: dict[str, list[str]] = {}
+    for component in data["components"]:
+        members.setdefault(component.get("group") or "", []).append(component["id"])
+    group_ids = {group["id"] for group in data.get("groups", [])}
+
+    def expand(refs: list[str]) -> tuple[str, ...]:
+        """Group ids stand for their components; a filter keeps catalog order."""
+        chosen: set[str] = set()
+        for ref in refs:
+            chosen.add(ref)
+            if ref in group_ids:
+                chosen.update(members.get(ref, []))
+        return tuple(c["id"] for c in data["components"] if c["id"] in chosen)
+
+    return Notifications(
+        webhooks=tuple(
+            Webhook(
+                name=item["name"],
+                type=WebhookType(item["type"]),
+                url_env=item["url_env"],
+                components=expand(item.get("components", [])),
+                min_impact=Impact(item["min_impact"]) if "min_impact" in item else None,
+                maintenance=item.get("maintenance", True),
+            )
+            for item in data.get("notifications", {}).get("webhooks", [])
+        )
+    )

@@ -1,0 +1,479 @@
+"""Record rules: parsed front matter → an :class:`Incident`, or the problems that stop it.
+
+Shape (keys, types, enum values) is checked by :mod:`statusbook.schema`; the rules here
+need several fields at once or the catalog: ordering, resolution, component references,
+future times, file naming, duplicate ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from statusbook.load.records import Source, discover, read_source
+from statusbook.load.schema import RECORD, label, suggest
+from statusbook.markup import unsafe_markup
+from statusbook.model import (
+    INCIDENT_UPDATE_STATUSES,
+    MAINTENANCE_UPDATE_STATUSES,
+    ActionItem,
+    ActionStatus,
+    Catalog,
+    Correction,
+    Impact,
+    Incident,
+    Kind,
+    MaintenanceState,
+    MaintenanceWindow,
+    Postmortem,
+    Update,
+    UpdateStatus,
+)
+from statusbook.problems import Problem
+from statusbook.timeutil import format_timestamp
+
+#: Clocks on laptops and CI runners drift; a record a few minutes "ahead" is not a lie.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+
+
+@dataclass
+class Validation:
+    """The outcome of checking a set of records."""
+
+    incidents: list[Incident] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if not problem.is_error]
+
+
+def validate_paths(paths: Sequence[Path] | None, catalog: Catalog, now: datetime) -> Validation:
+    """Check the records under ``paths`` (default: the catalog's records folder)."""
+    files = discover(paths or [catalog.records_dir])
+    return validate_sources((read_source(path) for path in files), catalog, now)
+
+
+def validate_sources(sources: Iterable[Source], catalog: Catalog, now: datetime) -> Validation:
+    result = Validation()
+    first_seen: dict[str, Path] = {}
+    known = frozenset(catalog.component_ids)
+    for source in sources:
+        result.files += 1
+        incident = check_record(source, catalog, now, known)
+        other = first_seen.setdefault(source.record_id, source.path)
+        if other != source.path:
+            source.report(
+                "SB402",
+                f"id {source.record_id!r} is also used by {other}",
+                "rename one of the files: the id is the file name and must be unique",
+            )
+            incident = None
+        result.problems.extend(source.problems)
+        if incident is not None:
+            result.incidents.append(incident)
+    result.problems.sort(key=Problem.sort_key)
+    result.incidents.sort(key=lambda incident: (incident.started, incident.id))
+    return result
+
+
+def check_record(
+    source: Source, catalog: Catalog, now: datetime, known: frozenset[str] | None = None
+) -> Incident | None:
+    """Apply every rule to one record; the Incident when it has no errors.
+
+    ``known`` is the catalog's component ids, passed in when checking many records.
+    """
+    _check_file_name(source, catalog)
+    if not source.parsed:
+        return None
+    data = RECORD.check(source.data, (), source)
+    if not isinstance(data, dict):
+        return None
+    known = frozenset(catalog.component_ids) if known is None else known
+    return _RecordRules(source, catalog, now, data, known).run()
+
+
+def _check_file_name(source: Source, catalog: Catalog) -> None:
+    name = source.path.name
+    match = FILE_NAME.match(name)
+    fix = "name it incidents/YYYY/YYYY-MM-DD-short-slug.md (lowercase letters, digits and '-')"
+    if match is None:
+        source.report("SB401", f"file name {name!r} does not follow the convention", fix)
+        return
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        source.report("SB401", f"file name {name!r} starts with an impossible date", fix)
+        return
+    if source.path.parent.name != f"{year:04d}" and _is_under(source.path, catalog.records_dir):
+        source.report(
+            "SB401",
+            f"{name!r} is in folder {source.path.parent.name!r}, not in its year's folder",
+            f"move it to {catalog.records_dir.name}/{year:04d}/",
+        )
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+class _RecordRules:
+    """The cross-field rules for one record, then the model built from it."""
+
+    def __init__(
+        self,
+        source: Source,
+        catalog: Catalog,
+        now: datetime,
+        data: dict[str, Any],
+        known: frozenset[str],
+    ):
+        self.source = source
+        self.catalog = catalog
+        self.known = known
+        self.now = now
+        self.data = data
+        self.kind: Kind | None = data.get("kind")
+        self.is_maintenance = self.kind is Kind.MAINTENANCE
+        self.updates: list[dict[str, Any]] = data.get("updates", [])
+
+    def report(self, code: str, message: str, fix: str = "", at: tuple = (), key: bool = False):
+        self.source.report(code, message, fix, at=at, key=key)
+
+    def run(self) -> Incident | None:
+        self.check_components()
+        self.check_order()
+        self.check_future()
+        self.check_markup()
+        if self.kind is not None:
+            self.check_update_statuses()
+            self.check_file_date()
+            if self.is_maintenance:
+                self.check_maintenance()
+            else:
+                self.check_incident()
+        if any(problem.is_error for problem in self.source.problems):
+            return None
+        return self.build()
+
+    # --- rules ---------------------------------------------------------------------------
+
+    def check_components(self) -> None:
+        known = self.known
+        places: list[tuple[tuple, dict[str, Any]]] = [
+            (("components",), self.data.get("components", {}))
+        ]
+        places += [
+            (("updates", i, "components"), u.get("components", {}))
+            for i, u in enumerate(self.updates)
+        ]
+        for at, statuses in places:
+            for component in statuses:
+                if component not in known:
+                    ids = self.catalog.component_ids
+                    hint = suggest(component, ids)
+                    self.report(
+                        "SB301",
+                        f"component {component!r} is not in the catalog",
+                        hint or f"use one of: {', '.join(ids)} — or add it to statusbook.yml",
+                        at=(*at, component),
+                        key=True,
+                    )
+        if (
+            not any(statuses for _, statuses in places)
+            and self.data.get("impact") is not Impact.NONE
+        ):
+            self.report(
+                "SB308",
+                "no affected components are listed",
+                "add 'components:' with the status of each affected component, e.g. api: partial_outage",
+            )
+
+    def check_update_statuses(self) -> None:
+        allowed = MAINTENANCE_UPDATE_STATUSES if self.is_maintenance else INCIDENT_UPDATE_STATUSES
+        record = "maintenance" if self.is_maintenance else "incident"
+        options = ", ".join(status.value for status in allowed)
+        for index, update in enumerate(self.updates):
+            status = update.get("status")
+            if status is not None and status not in allowed:
+                self.report(
+                    "SB104",
+                    f"update status {status.value!r} is not used for {record} records",
+                    f"use one of: {options}",
+                    at=("updates", index, "status"),
+                )
+
+    def check_order(self) -> None:
+        previous: datetime | None = None
+        for index, update in enumerate(self.updates):
+            at = update.get("at")
+            if at is None:
+                continue
+            if previous is not None and at < previous:
+                self.report(
+                    "SB204",
+                    f"update {index + 1} ({format_timestamp(at)}) is earlier than the update before it "
+                    f"({format_timestamp(previous)})",
+                    "keep updates oldest first; check the date and time of both",
+                    at=("updates", index, "at"),
+                )
+            previous = at if previous is None else max(previous, at)
+
+    def check_future(self) -> None:
+        limit = self.now + FUTURE_TOLERANCE
+        candidates: list[tuple[tuple, Any]] = [
+            ((key,), self.data.get(key)) for key in ("started", "resolved", "completed")
+        ]
+        candidates += [(("updates", i, "at"), u.get("at")) for i, u in enumerate(self.updates)]
+        candidates.append(
+            (("postmortem", "published"), self.data.get("postmortem", {}).get("published"))
+        )
+        corrections = self.data.get("corrections", [])
+        candidates += [(("corrections", i, "at"), c.get("at")) for i, c in enumerate(corrections)]
+        for at, value in candidates:
+            if value is not None and value > limit:
+                self.report(
+                    "SB203",
+                    f"{label(at)} {format_timestamp(value)} is in the future "
+                    f"(now is {format_timestamp(self.now)})",
+                    "check the date, the time and the zone; only scheduled_start/scheduled_end may be in the future",
+                    at=at,
+                )
+
+    def check_markup(self) -> None:
+        texts: list[tuple[tuple, Any]] = [
+            (("updates", i, "message"), u.get("message")) for i, u in enumerate(self.updates)
+        ]
+        postmortem = self.data.get("postmortem", {})
+        texts += [(("postmortem", key), postmortem.get(key)) for key in ("summary", "root_cause")]
+        for at, text in texts:
+            if text:
+                self._report_markup(unsafe_markup(text), at)
+        found = unsafe_markup(self.source.body)
+        if found:
+            self.source.problems.append(
+                Problem(
+                    self.source.path,
+                    self.source.body_line,
+                    1,
+                    "SB601",
+                    _markup_message(found),
+                    _MARKUP_FIX,
+                )
+            )
+
+    def _report_markup(self, found: list[str], at: tuple) -> None:
+        if found:
+            self.report("SB601", _markup_message(found), _MARKUP_FIX, at=at)
+
+    def check_file_date(self) -> None:
+        match = FILE_NAME.match(self.source.path.name)
+        start = (
+            self.data.get("scheduled_start") if self.is_maintenance else self.data.get("started")
+        )
+        if start is None and self.updates and not self.is_maintenance:
+            start = self.updates[0].get("at")
+        if match is None or start is None:
+            return
+        named = self.source.path.name[:10]
+        if named != start.date().isoformat():
+            self.report(
+                "SB403",
+                f"the file name says {named} but the record starts on {start.date().isoformat()} (UTC)",
+                "keep the name if the record is already published (the id must stay stable); "
+                "otherwise rename the file",
+            )
+
+    def check_incident(self) -> None:
+        if not self.updates:
+            self.report(
+                "SB305",
+                "the incident has no updates",
+                "add 'updates:' with at least one entry (at, status, message) telling customers what is happening",
+            )
+            return
+        first_at = self.updates[0].get("at")
+        started = self.data.get("started")
+        if started is not None and first_at is not None and started > first_at:
+            self.report(
+                "SB205",
+                f"started {format_timestamp(started)} is after the first update ({format_timestamp(first_at)})",
+                "'started' is when impact began: set it no later than the first update",
+                at=("started",),
+            )
+        start = started or first_at
+        resolved = self.data.get("resolved")
+        last_status, last_index = self.lifecycle()
+        if last_status is UpdateStatus.RESOLVED and resolved is None:
+            at = self.updates[last_index].get("at")
+            self.report(
+                "SB302",
+                "the last update resolves the incident but there is no 'resolved' time",
+                f"add 'resolved: {format_timestamp(at)}' (when service recovered)"
+                if at
+                else "add 'resolved:'",
+                at=("updates", last_index, "status"),
+            )
+        if resolved is not None and last_status is not UpdateStatus.RESOLVED:
+            self.report(
+                "SB304",
+                "'resolved' is set but the last update does not say the incident is resolved",
+                "add a final update with 'status: resolved', or remove 'resolved' if it is still open",
+                at=("resolved",),
+            )
+        if resolved is not None:
+            if start is not None and resolved < start:
+                self.report(
+                    "SB206",
+                    f"resolved {format_timestamp(resolved)} is before the start {format_timestamp(start)}",
+                    "check both times and their zones",
+                    at=("resolved",),
+                )
+            for index, update in enumerate(self.updates):
+                at = update.get("at")
+                if at is not None and at > resolved:
+                    self.report(
+                        "SB303",
+                        f"update {index + 1} ({format_timestamp(at)}) is after the resolution "
+                        f"({format_timestamp(resolved)})",
+                        "set 'resolved' to the time of the resolving update, or to reopen the incident remove "
+                        "'resolved' and post a new update",
+                        at=("updates", index, "at"),
+                    )
+
+    def check_maintenance(self) -> None:
+        start, end = self.data.get("scheduled_start"), self.data.get("scheduled_end")
+        if start is not None and end is not None and end <= start:
+            self.report(
+                "SB206",
+                f"scheduled_end {format_timestamp(end)} is not after scheduled_start {format_timestamp(start)}",
+                "check both times and their zones",
+                at=("scheduled_end",),
+            )
+        started, completed = self.data.get("started"), self.data.get("completed")
+        actual_start = started or start
+        if completed is not None and actual_start is not None and completed < actual_start:
+            self.report(
+                "SB206",
+                f"completed {format_timestamp(completed)} is before the start {format_timestamp(actual_start)}",
+                "check both times and their zones",
+                at=("completed",),
+            )
+        state = self.data.get("state")
+        last_status, last_index = self.lifecycle()
+        if completed is None and (
+            state is MaintenanceState.COMPLETED or last_status is UpdateStatus.COMPLETED
+        ):
+            where = (
+                ("state",)
+                if state is MaintenanceState.COMPLETED
+                else ("updates", last_index, "status")
+            )
+            self.report(
+                "SB307",
+                "the maintenance is marked completed but has no 'completed' time",
+                "add 'completed:' with the time the work actually finished",
+                at=where,
+            )
+        if last_status is UpdateStatus.CANCELLED and state is not MaintenanceState.CANCELLED:
+            self.report(
+                "SB307",
+                "the last update cancels the maintenance but 'state: cancelled' is not set",
+                "add 'state: cancelled' so the window is not shown or counted",
+                at=("updates", last_index, "status"),
+            )
+
+    def lifecycle(self) -> tuple[UpdateStatus | None, int]:
+        for index in range(len(self.updates) - 1, -1, -1):
+            status = self.updates[index].get("status")
+            if status is not UpdateStatus.UPDATE:
+                return status, index
+        return None, -1
+
+    # --- the model -----------------------------------------------------------------------
+
+    def build(self) -> Incident:
+        data = self.data
+        updates = tuple(
+            Update(
+                at=item["at"],
+                status=item["status"],
+                message=item["message"],
+                author=item.get("author"),
+                components=item.get("components", {}),
+            )
+            for item in self.updates
+        )
+        maintenance = None
+        if self.is_maintenance:
+            maintenance = MaintenanceWindow(
+                scheduled_start=data["scheduled_start"],
+                scheduled_end=data["scheduled_end"],
+                started=data.get("started"),
+                completed=data.get("completed"),
+                state=data.get("state"),
+            )
+            started = maintenance.started or maintenance.scheduled_start
+        else:
+            started = data.get("started") or updates[0].at
+        return Incident(
+            id=self.source.record_id,
+            title=data["title"],
+            kind=self.kind,
+            impact=data.get("impact", Impact.NONE),
+            started=started,
+            components=data.get("components", {}),
+            updates=updates,
+            resolved=data.get("resolved"),
+            manager=data.get("manager"),
+            postmortem=_postmortem(data.get("postmortem")),
+            corrections=tuple(
+                Correction(at=item["at"], note=item["note"]) for item in data.get("corrections", [])
+            ),
+            maintenance=maintenance,
+            body=self.source.body,
+            path=self.source.path,
+        )
+
+
+_MARKUP_FIX = "write plain Markdown; links must be http(s) or mailto, and images are not shown"
+
+
+def _markup_message(found: list[str]) -> str:
+    return "the page will remove " + ", ".join(found) + " from this text"
+
+
+def _postmortem(data: dict[str, Any] | None) -> Postmortem | None:
+    if data is None:
+        return None
+    return Postmortem(
+        summary=data["summary"],
+        root_cause=data["root_cause"],
+        action_items=tuple(
+            ActionItem(
+                title=item["title"],
+                owner=item["owner"],
+                status=item.get("status", ActionStatus.OPEN),
+                due=item.get("due"),
+                link=item.get("link"),
+            )
+            for item in data.get("action_items", [])
+        ),
+        published=data.get("published"),
+    )

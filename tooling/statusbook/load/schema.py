@@ -1,0 +1,768 @@
+"""The shape of records and the catalog, declared once.
+
+The same declarations check parsed YAML (reporting problems with their key paths) and
+generate the published JSON Schema, so the editor's squiggles and ``statusbook validate``
+cannot drift apart. Rules that need more than one field (ordering, resolution, catalog
+references) live in :mod:`statusbook.validate`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Protocol
+
+from statusbook.load.records import KeyPath
+from statusbook.model import (
+    IMPAIRED_STATUSES,
+    ActionStatus,
+    ComponentStatus,
+    Impact,
+    Kind,
+    MaintenanceState,
+    UpdateStatus,
+    WebhookType,
+)
+from statusbook.timeutil import TimestampError, parse_date, parse_timestamp, start_of_day
+
+EXTENSION_PREFIX = "x-"
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}(:?\d{2})?)$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class Reporter(Protocol):
+    def report(
+        self, code: str, message: str, fix: str = "", *, at: KeyPath = (), key: bool = False
+    ) -> None: ...
+
+
+class _Invalid:
+    """Marker for a value that failed its check (distinct from a legitimate ``None``)."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+_TYPE_NAMES = {
+    bool: "true/false",
+    int: "a number",
+    float: "a number",
+    str: "text",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "nothing (null)",
+}
+
+
+def describe(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def suggest(word: str, choices: Any) -> str:
+    matches = difflib.get_close_matches(
+        str(word), [str(choice) for choice in choices], n=1, cutoff=0.6
+    )
+    return f"did you mean {matches[0]!r}?" if matches else ""
+
+
+def _wrong_type(reporter: Reporter, at: KeyPath, expected: str, value: Any, fix: str = "") -> Any:
+    reporter.report("SB103", f"{label(at)} must be {expected}, not {describe(value)}", fix, at=at)
+    return INVALID
+
+
+def label(at: KeyPath) -> str:
+    """A key path as a person reads it: ``'message' in updates › item 2``."""
+    if not at:
+        return "the front matter"
+    *parents, last = at
+    if isinstance(last, int) or not parents:
+        return _parent_label(list(at)) if isinstance(last, int) else f"'{last}'"
+    return f"'{last}' in {_parent_label(parents)}"
+
+
+def _parent_label(steps: list[str | int]) -> str:
+    return " › ".join(f"item {step + 1}" if isinstance(step, int) else step for step in steps)
+
+
+class FieldType:
+    """A value's type: converts parsed YAML or reports why it cannot."""
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(FieldType):
+    allow_empty: bool = False
+    url: bool = False
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, str):
+            fix = "put the text in quotes" if isinstance(value, (bool, int, float)) else ""
+            return _wrong_type(reporter, at, "text", value, fix)
+        if not self.allow_empty and (not value or value.isspace()):
+            reporter.report(
+                "SB105", f"{label(at)} is empty", "write the text, or remove the key", at=at
+            )
+            return INVALID
+        if self.url and not value.startswith(("https://", "http://")):
+            reporter.report(
+                "SB104",
+                f"{label(at)} must be an http(s) URL",
+                "write the full address, starting with https://",
+                at=at,
+            )
+            return INVALID
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string"}
+        if self.url:
+            schema.update(format="uri", pattern="^https?://")
+        elif not self.allow_empty:
+            schema["pattern"] = r"\S"
+        return schema
+
+
+@dataclass(frozen=True)
+class Identifier(FieldType):
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, str):
+            return _wrong_type(reporter, at, "an id", value)
+        if not _is_identifier(value):
+            reporter.report(
+                "SB104",
+                f"{label(at)} {value!r} is not a valid id",
+                "use lowercase letters, digits, '-' and '_', starting with a letter or digit",
+                at=at,
+            )
+            return INVALID
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": ID_PATTERN}
+
+
+def _is_identifier(value: str) -> bool:
+    return (
+        bool(value)
+        and value[0].isalnum()
+        and all(c.isdigit() or c in "-_" or "a" <= c <= "z" for c in value)
+    )
+
+
+@dataclass(frozen=True)
+class EnvName(FieldType):
+    """The name of an environment variable that holds a secret.
+
+    The value is never repeated in a problem: when someone pastes the secret itself here,
+    echoing it would print it in CI logs and pull-request annotations.
+    """
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, str):
+            return _wrong_type(reporter, at, "the name of an environment variable", value)
+        if _is_env_name(value):
+            return value
+        secret_like = "://" in value or len(value) > 40
+        reporter.report(
+            "SB104",
+            f"{label(at)} must be the name of an environment variable"
+            + (", not the secret itself" if secret_like else ""),
+            "keep the URL in a secret exposed as an environment variable (e.g. "
+            "STATUSBOOK_SLACK_URL) and write only that name here"
+            + ("; treat the pasted value as leaked and rotate it" if secret_like else ""),
+            at=at,
+        )
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": ENV_NAME_PATTERN}
+
+
+def _is_env_name(value: str) -> bool:
+    return (
+        bool(value)
+        and not value[0].isdigit()
+        and all(c == "_" or (c.isascii() and c.isalnum()) for c in value)
+    )
+
+
+@dataclass(frozen=True)
+class Choice(FieldType):
+    enum: type[StrEnum]
+    allowed: tuple[StrEnum, ...] = ()
+    _by_value: dict[str, StrEnum] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_value", {member.value: member for member in self.values})
+
+    @property
+    def values(self) -> tuple[StrEnum, ...]:
+        return self.allowed or tuple(self.enum)
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        member = self._by_value.get(value) if isinstance(value, str) else None
+        if member is not None:
+            return member
+        values = self.values
+        options = ", ".join(v.value for v in values)
+        hint = suggest(value, [v.value for v in values]) if isinstance(value, str) else ""
+        shown = repr(value) if isinstance(value, str) else describe(value)
+        reporter.report(
+            "SB104",
+            f"{label(at)} is {shown}; it must be one of: {options}",
+            hint or f"use one of: {options}",
+            at=at,
+        )
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": [v.value for v in self.values]}
+
+
+@dataclass(frozen=True)
+class Timestamp(FieldType):
+    """An instant with a zone. ``date_ok`` also accepts a plain date (midnight UTC)."""
+
+    date_ok: bool = False
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, str):
+            return _wrong_type(reporter, at, "a timestamp like 2026-11-20T14:05:00Z", value)
+        if self.date_ok and len(value.strip()) == 10:
+            try:
+                return start_of_day(parse_date(value))
+            except TimestampError:
+                pass
+        try:
+            return parse_timestamp(value)
+        except TimestampError as error:
+            if error.naive:
+                reporter.report(
+                    "SB202",
+                    f"{label(at)} {value!r} has no time zone",
+                    f"write it in UTC with a Z, e.g. {value.strip().replace(' ', 'T')}Z, or add an offset like +07:00",
+                    at=at,
+                )
+            else:
+                reporter.report(
+                    "SB201",
+                    f"{label(at)} {value!r} is not a timestamp",
+                    "write it as 2026-11-20T14:05:00Z",
+                    at=at,
+                )
+            return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        if self.date_ok:
+            return {
+                "type": "string",
+                "anyOf": [{"pattern": TIMESTAMP_PATTERN}, {"pattern": DATE_PATTERN}],
+            }
+        return {"type": "string", "pattern": TIMESTAMP_PATTERN}
+
+
+@dataclass(frozen=True)
+class Day(FieldType):
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> date:
+        if not isinstance(value, str):
+            return _wrong_type(reporter, at, "a date like 2026-12-01", value)
+        try:
+            return parse_date(value)
+        except TimestampError:
+            reporter.report(
+                "SB201", f"{label(at)} {value!r} is not a date", "write it as 2026-12-01", at=at
+            )
+            return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": DATE_PATTERN}
+
+
+@dataclass(frozen=True)
+class Number(FieldType):
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return _wrong_type(reporter, at, "a number", value)
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            reporter.report(
+                "SB104",
+                f"{label(at)} is {value}; it must be between {self.minimum} and {self.maximum}",
+                at=at,
+            )
+            return INVALID
+        return float(value)
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "number"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return schema
+
+
+@dataclass(frozen=True)
+class Boolean(FieldType):
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, bool):
+            return _wrong_type(reporter, at, "true or false", value)
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+@dataclass(frozen=True)
+class ListOf(FieldType):
+    item: FieldType
+    min_items: int = 0
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, list):
+            return _wrong_type(reporter, at, "a list (items starting with '- ')", value)
+        if len(value) < self.min_items:
+            reporter.report("SB102", f"{label(at)} needs at least {self.min_items} item(s)", at=at)
+            return INVALID
+        checked = [
+            self.item.check(item, (*at, index), reporter) for index, item in enumerate(value)
+        ]
+        return [item for item in checked if item is not INVALID]
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        return schema
+
+
+_STATUS_CHOICES = {
+    statuses: Choice(ComponentStatus, statuses)
+    for statuses in (tuple(ComponentStatus), IMPAIRED_STATUSES)
+}
+
+
+@dataclass(frozen=True)
+class StatusMap(FieldType):
+    """``component-id: status`` pairs. Whether the ids exist is the catalog's business."""
+
+    statuses: tuple[ComponentStatus, ...]
+
+    @property
+    def status_type(self) -> Choice:
+        return _STATUS_CHOICES[self.statuses]
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, dict):
+            return _wrong_type(
+                reporter, at, "a mapping of component id to status (api: major_outage)", value
+            )
+        status_type = self.status_type
+        result: dict[str, ComponentStatus] = {}
+        for component, status in value.items():
+            if not isinstance(component, str):
+                reporter.report(
+                    "SB103",
+                    f"component id {component!r} in {_parent_label(list(at))} must be text",
+                    at=(*at, component),
+                    key=True,
+                )
+                continue
+            checked = status_type.check(status, (*at, component), reporter)
+            if checked is not INVALID:
+                result[component] = checked
+        return result
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": self.status_type.json_schema(),
+        }
+
+
+@dataclass(frozen=True)
+class Field:
+    type: FieldType
+    doc: str
+    #: ``True``, or ``"incident"`` / ``"maintenance"`` when only that kind of record needs it.
+    required: bool | str = False
+    #: ``"incident"`` or ``"maintenance"`` when only that kind of record may carry the field.
+    only_for: str | None = None
+
+    def required_for(self, variant: str | None) -> bool:
+        return self.required is True or (variant is not None and self.required == variant)
+
+
+@dataclass(frozen=True)
+class Object(FieldType):
+    fields: Mapping[str, Field]
+    doc: str = ""
+    #: The key whose value picks the record variant (``kind``), for ``only_for`` fields.
+    discriminator: str | None = None
+    extensions: bool = True
+    _required: dict[str | None, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "_required",
+            {
+                variant: tuple(
+                    key for key, spec in self.fields.items() if spec.required_for(variant)
+                )
+                for variant in (None, "incident", "maintenance")
+            },
+        )
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if value is None and not at:
+            value = {}
+        if not isinstance(value, dict):
+            return _wrong_type(reporter, at, "a mapping of keys to values", value)
+        variant = _variant(value.get(self.discriminator)) if self.discriminator else None
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            spec = self.fields.get(key) if isinstance(key, str) else None
+            if spec is None:
+                if isinstance(key, str) and self.extensions and key.startswith(EXTENSION_PREFIX):
+                    result[key] = item
+                    continue
+                hint = suggest(key, self.fields)
+                reporter.report(
+                    "SB101",
+                    f"unknown key {key!r}" + (f" in {_parent_label(list(at))}" if at else ""),
+                    hint or f"remove it, or prefix custom data with '{EXTENSION_PREFIX}'",
+                    at=(*at, key),
+                    key=True,
+                )
+                continue
+            if spec.only_for and variant and spec.only_for != variant:
+                reporter.report(
+                    "SB306",
+                    f"{key!r} only belongs in {spec.only_for} records, and this one is {variant}",
+                    _variant_fix(key, variant),
+                    at=(*at, key),
+                    key=True,
+                )
+                continue
+            if item is None and not spec.required_for(variant):
+                continue
+            checked = spec.type.check(item, (*at, key), reporter)
+            if checked is not INVALID:
+                result[key] = checked
+        for key in self._required[variant]:
+            if value.get(key) is None:
+                spec = self.fields[key]
+                where = f" in {_parent_label(list(at))}" if at else ""
+                reporter.report(
+                    "SB102", f"missing {key!r}{where}", f"add '{key}:' — {spec.doc}", at=at
+                )
+        return result
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "object"}
+        if self.doc:
+            schema["description"] = self.doc
+        schema["properties"] = {
+            key: {**spec.type.json_schema(), "description": spec.doc}
+            for key, spec in self.fields.items()
+        }
+        required = [key for key, spec in self.fields.items() if spec.required is True]
+        if required:
+            schema["required"] = required
+        if self.extensions:
+            schema["patternProperties"] = {f"^{EXTENSION_PREFIX}": {}}
+        schema["additionalProperties"] = False
+        if self.discriminator:
+            schema["allOf"] = [
+                self._variant_schema(variant) for variant in ("maintenance", "incident")
+            ]
+        return schema
+
+    def _variant_schema(self, variant: str) -> dict[str, Any]:
+        other = [key for key, spec in self.fields.items() if spec.only_for not in (None, variant)]
+        required = [key for key, spec in self.fields.items() if spec.required == variant]
+        condition = (
+            {"const": Kind.MAINTENANCE.value}
+            if variant == "maintenance"
+            else {"not": {"const": Kind.MAINTENANCE.value}}
+        )
+        then: dict[str, Any] = {"not": {"anyOf": [{"required": [key]} for key in other]}}
+        if required:
+            then["required"] = required
+        return {"if": {"properties": {self.discriminator: condition}}, "then": then}
+
+
+def _variant(kind: Any) -> str | None:
+    if not isinstance(kind, str) or kind not in Kind._value2member_map_:
+        return None
+    return "maintenance" if kind == Kind.MAINTENANCE else "incident"
+
+
+def _variant_fix(key: str, variant: str) -> str:
+    if variant == "maintenance" and key == "resolved":
+        return "maintenance records use 'completed:' for the actual end"
+    if variant == "incident":
+        return "remove it, or set 'kind: maintenance' if this is planned maintenance"
+    return "remove it"
+
+
+# --- records --------------------------------------------------------------------------------
+
+UPDATE = Object(
+    {
+        "at": Field(
+            Timestamp(), "when the update was posted (ISO 8601 with a zone)", required=True
+        ),
+        "status": Field(
+            Choice(UpdateStatus),
+            "investigating | identified | monitoring | resolved | update "
+            "(maintenance: scheduled | in_progress | verifying | completed | cancelled | update)",
+            required=True,
+        ),
+        "message": Field(Text(), "what customers read (Markdown)", required=True),
+        "author": Field(Text(), "who wrote the update"),
+        "components": Field(
+            StatusMap(tuple(ComponentStatus)),
+            "component statuses this update sets, e.g. api: partial_outage (operational when recovered)",
+        ),
+    },
+    doc="One update on the timeline.",
+)
+
+ACTION_ITEM = Object(
+    {
+        "title": Field(Text(), "what will be done", required=True),
+        "owner": Field(Text(), "who is accountable", required=True),
+        "status": Field(
+            Choice(ActionStatus), "open | in_progress | done | cancelled (default open)"
+        ),
+        "due": Field(Day(), "target date, YYYY-MM-DD"),
+        "link": Field(Text(url=True), "ticket or pull request"),
+    },
+    doc="A postmortem action item.",
+)
+
+POSTMORTEM = Object(
+    {
+        "summary": Field(Text(), "what happened, in a few sentences", required=True),
+        "root_cause": Field(Text(), "why it happened", required=True),
+        "action_items": Field(ListOf(ACTION_ITEM), "what will stop it happening again"),
+        "published": Field(Timestamp(), "when the postmortem was published"),
+    },
+    doc="How the incident happened and how recurrence is prevented.",
+)
+
+CORRECTION = Object(
+    {
+        "at": Field(Timestamp(), "when the correction was made", required=True),
+        "note": Field(
+            Text(),
+            "what was changed and why, e.g. 'fixed the time of the 14:05 update'",
+            required=True,
+        ),
+    },
+    doc="A change to already-published text or times, recorded openly.",
+)
+
+RECORD = Object(
+    {
+        "title": Field(Text(), "a short headline customers understand", required=True),
+        "kind": Field(Choice(Kind), "what sort of event this is", required=True),
+        "impact": Field(
+            Choice(Impact),
+            "overall impact: none | minor | major | critical (maintenance: default none)",
+            required="incident",
+        ),
+        "components": Field(
+            StatusMap(tuple(IMPAIRED_STATUSES)),
+            "affected components and their status when the record starts, e.g. api: major_outage",
+        ),
+        "started": Field(
+            Timestamp(),
+            "when impact began (default: the first update; for maintenance: the actual start)",
+        ),
+        "resolved": Field(
+            Timestamp(),
+            "when the incident was resolved and components recovered",
+            only_for="incident",
+        ),
+        "manager": Field(Text(), "the incident manager running the response"),
+        "scheduled_start": Field(
+            Timestamp(),
+            "planned start of the maintenance",
+            required="maintenance",
+            only_for="maintenance",
+        ),
+        "scheduled_end": Field(
+            Timestamp(),
+            "planned end of the maintenance",
+            required="maintenance",
+            only_for="maintenance",
+        ),
+        "completed": Field(Timestamp(), "actual end of the maintenance", only_for="maintenance"),
+        "state": Field(
+            Choice(MaintenanceState),
+            "override the state derived from the clock: scheduled | in_progress | completed | cancelled",
+            only_for="maintenance",
+        ),
+        "updates": Field(ListOf(UPDATE), "the timeline, oldest first"),
+        "postmortem": Field(POSTMORTEM, "the postmortem, once written"),
+        "corrections": Field(
+            ListOf(CORRECTION),
+            "changes to published updates, oldest first (required to rewrite history)",
+        ),
+    },
+    doc="The front matter of a statusbook incident or maintenance record.",
+    discriminator="kind",
+)
+
+# --- the catalog -----------------------------------------------------------------------------
+
+COMPONENT = Object(
+    {
+        "id": Field(Identifier(), "stable id used in records, e.g. api", required=True),
+        "name": Field(Text(), "display name", required=True),
+        "description": Field(Text(), "one line shown to customers"),
+        "group": Field(Identifier(), "id of the group it belongs to"),
+        "sla": Field(Number(0, 100), "promised availability in percent, e.g. 99.9"),
+        "monitored_since": Field(
+            Timestamp(date_ok=True),
+            "uptime counts from this date (YYYY-MM-DD or a timestamp)",
+            required=True,
+        ),
+    },
+    doc="A component customers depend on.",
+)
+
+GROUP = Object(
+    {
+        "id": Field(Identifier(), "stable id", required=True),
+        "name": Field(Text(), "display name", required=True),
+        "description": Field(Text(), "one line shown to customers"),
+    },
+    doc="A heading that groups components.",
+)
+
+SITE = Object(
+    {
+        "name": Field(Text(), "the status page's name", required=True),
+        "url": Field(Text(url=True), "public address of the published site"),
+        "language": Field(Text(), "site language: en or id"),
+        "time_zone": Field(
+            Text(), "IANA zone for calendar periods and displayed times (default UTC)"
+        ),
+        "edit_url": Field(Text(url=True), "prefix for 'edit this record' links"),
+    },
+    doc="Site settings.",
+)
+
+WEIGHTS = Object(
+    {
+        status.value: Field(Number(0, 1), f"downtime weight of {status.value}")
+        for status in IMPAIRED_STATUSES
+    },
+    doc="How much of each status counts as downtime (0–1).",
+    extensions=False,
+)
+
+SLA_POLICY = Object(
+    {
+        "weights": Field(
+            WEIGHTS, "downtime weight per status (default major 1, partial 0.3, others 0)"
+        ),
+        "exclude_maintenance": Field(
+            Boolean(), "leave scheduled maintenance out of the SLA (default true)"
+        ),
+    },
+    doc="How downtime counts against the SLA.",
+)
+
+WEBHOOK = Object(
+    {
+        "name": Field(
+            Identifier(), "stable name, e.g. ops-slack (keys the sent-log)", required=True
+        ),
+        "type": Field(
+            Choice(WebhookType),
+            "slack | teams | discord | json (Statuspage's webhook body)",
+            required=True,
+        ),
+        "url_env": Field(
+            EnvName(),
+            "name of the environment variable holding the webhook URL (never the URL itself)",
+            required=True,
+        ),
+        "components": Field(
+            ListOf(Identifier(), min_items=1),
+            "only changes touching these component or group ids (default: every component)",
+        ),
+        "min_impact": Field(
+            Choice(Impact),
+            "only incidents of at least this impact: none | minor | major | critical",
+        ),
+        "maintenance": Field(Boolean(), "send scheduled maintenance too (default true)"),
+    },
+    doc="A webhook that statusbook notify posts changes to.",
+)
+
+NOTIFICATIONS = Object(
+    {
+        "webhooks": Field(ListOf(WEBHOOK), "where statusbook notify posts each change"),
+    },
+    doc="Push notifications of new incidents, updates and maintenance.",
+)
+
+CATALOG = Object(
+    {
+        "site": Field(SITE, "site settings", required=True),
+        "records": Field(
+            Text(), "folder of incident records, relative to this file (default incidents)"
+        ),
+        "sla": Field(SLA_POLICY, "how downtime counts"),
+        "groups": Field(ListOf(GROUP), "component groups, in display order"),
+        "components": Field(
+            ListOf(COMPONENT, min_items=1), "components, in display order", required=True
+        ),
+        "notifications": Field(NOTIFICATIONS, "webhooks that statusbook notify posts to"),
+    },
+    doc="statusbook catalog: components, groups, SLA policy and site settings.",
+)
+
+
+def record_json_schema() -> dict[str, Any]:
+    return _document(
+        RECORD, "https://statusbook.dev/schema/record.schema.json", "statusbook record front matter"
+    )
+
+
+def catalog_json_schema() -> dict[str, Any]:
+    return _document(
+        CATALOG, "https://statusbook.dev/schema/catalog.schema.json", "statusbook catalog"
+    )
+
+
+def _document(spec: Object, schema_id: str, title: str) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id,
+        "title": title,
+        **spec.json_schema(),
+    }

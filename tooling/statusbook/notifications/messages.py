@@ -1,0 +1,360 @@
+"""Each notification event as the body one kind of webhook expects.
+
+One neutral :class:`Notice` (headline, title, status, text, facts, link, tone) is made per
+event and shaped per receiver: a Slack incoming webhook (``text`` + Block Kit ``blocks``),
+Microsoft Teams (an Adaptive Card in a ``message`` envelope, which both Workflows webhooks
+and the older connectors accept), Discord (``content`` + one embed) and a generic JSON body
+in Statuspage's webhook shape — ``meta``, ``page``, then ``incident`` (with its updates
+newest first, as of the event) or ``component_update`` with ``component``.
+
+Record text reaches the receivers as the same sanitised plain text the feeds and the API
+carry, escaped for Slack's mrkdwn; Discord is told to parse no mentions, so a record
+saying ``@everyone`` pings nobody. Every field is clipped to the receiver's documented
+limit so a long update is shortened rather than rejected.
+
+Deliberate deviations in the generic JSON body: ``meta.unsubscribe`` is ``null`` (the
+subscriptions live in the catalog, not with the receiver) and ``meta.documentation`` points
+at the published API's documentation; ids and objects are those of :mod:`statusbook.api`,
+and a component update's ``id`` is the event id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from statusbook.derive.lifecycle import update_transitions
+from statusbook.i18n import Translator
+from statusbook.model import Catalog, ComponentStatus, Incident, UpdateStatus, WebhookType
+from statusbook.notifications.events import Event, EventKind
+from statusbook.render.badges import INDICATOR_COLOURS, LABEL_COLOUR
+from statusbook.render.statuspage import StatuspageApi, iso
+from statusbook.render.text import plain_text
+from statusbook.render.urls import incident_link, site_base
+
+Json = dict[str, Any]
+
+DOCUMENTATION = "https://developer.statuspage.io/#section/Webhooks"
+
+_TEAMS_COLOURS = {
+    "critical": "Attention",
+    "major": "Attention",
+    "minor": "Warning",
+    "none": "Good",
+    "maintenance": "Accent",
+}
+_GOOD_NEWS = (EventKind.INCIDENT_RESOLVED, EventKind.MAINTENANCE_COMPLETED)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What a person should read about one event, before any receiver's format."""
+
+    headline: str
+    title: str
+    status: str
+    text: str
+    #: (label, value) pairs: status, impact, components, window.
+    facts: tuple[tuple[str, str], ...]
+    at: datetime
+    when: str
+    link: str | None
+    link_label: str
+    #: Statuspage indicator the event stands for (``none`` … ``critical``, ``maintenance``);
+    #: ``neutral`` for an incident without impact.
+    tone: str
+    site: str
+
+    @property
+    def colour(self) -> str:
+        return INDICATOR_COLOURS.get(self.tone, LABEL_COLOUR)
+
+
+class Renderer:
+    """Message bodies for one set of current records at one instant."""
+
+    def __init__(self, catalog: Catalog, records: Iterable[Incident], now: datetime) -> None:
+        self.catalog = catalog
+        self.records = list(records)
+        self.now = now
+        self.t = Translator(catalog.site.language, catalog.site.time_zone)
+        self.base = site_base(catalog)
+        self.names = {component.id: component.name for component in catalog.components}
+        self.api = StatuspageApi(catalog, self.records, now)
+        self._apis: dict[datetime, StatuspageApi] = {now: self.api}
+
+    def __call__(self, event: Event, webhook_type: WebhookType) -> Json:
+        if webhook_type is WebhookType.JSON:
+            return self.statuspage(event)
+        notice = self.notice(event)
+        return _SHAPES[webhook_type](notice)
+
+    # --- the neutral notice ----------------------------------------------------------------
+
+    def notice(self, event: Event) -> Notice:
+        record = event.record
+        t = self.t
+        held = self._components_at(event)
+        facts = [(t("incident.status"), self._status(event))]
+        if not record.is_maintenance:
+            facts.append((t("incident.impact"), t(f"impact.{record.impact.value}")))
+        if held:
+            listed = "\n".join(
+                f"{self.names.get(c, c)}: {t(f'status.{s.value}')}" for c, s in held.items()
+            )
+            facts.append((t("incident.affected"), listed))
+        if record.maintenance is not None:
+            window = record.maintenance
+            facts.append(
+                (
+                    t("incident.window"),
+                    f"{t.datetime(window.scheduled_start)} – {t.datetime(window.scheduled_end)}",
+                )
+            )
+        headline = self.t(f"notify.{event.kind.value}")
+        if event.kind is EventKind.COMPONENT_UPDATED and event.component:
+            new = event.changes[event.component][1]
+            headline = headline.format(
+                component=self.names.get(event.component, event.component),
+                status=t(f"status.{new.value}"),
+            )
+        update = record.updates[event.update - 1] if event.update else None
+        return Notice(
+            headline=headline,
+            title=record.title,
+            status=self._status(event),
+            text=plain_text(update.message) if update is not None else "",
+            facts=tuple(facts),
+            at=_moment(event),
+            when=t.datetime(_moment(event)),
+            link=incident_link(self.base, record.id) if self.base else None,
+            link_label=self.t("notify.link"),
+            tone=self._tone(event),
+            site=self.catalog.site.name,
+        )
+
+    def _status(self, event: Event) -> str:
+        """The lifecycle status as of the event, as the page words it."""
+        record = event.record
+        if event.kind is EventKind.MAINTENANCE_STARTED and event.update is None:
+            return self.t("maintenance.in_progress")
+        if event.kind is EventKind.MAINTENANCE_COMPLETED and event.update is None:
+            return self.t("maintenance.completed")
+        if event.kind is EventKind.MAINTENANCE_CANCELLED and event.update is None:
+            return self.t("maintenance.cancelled")
+        updates = record.updates[: event.update] if event.update else record.updates
+        for update in reversed(updates):
+            if update.status is not UpdateStatus.UPDATE:
+                return self.t(f"update.{update.status.value}")
+        first = UpdateStatus.SCHEDULED if record.is_maintenance else UpdateStatus.INVESTIGATING
+        return self.t(f"update.{first.value}")
+
+    def _components_at(self, event: Event) -> dict[str, ComponentStatus]:
+        """Each affected component's status in this record right after the event."""
+        record = event.record
+        if event.component:
+            return {event.component: event.changes[event.component][1]}
+        held: dict[str, ComponentStatus] = {}
+        transitions = update_transitions(record)
+        count = event.update if event.update is not None else len(record.updates)
+        for changes in transitions[:count]:
+            held.update({component: new for component, (_old, new) in changes.items()})
+        if not record.updates:
+            held.update(record.components)
+        held.update({component: new for component, (_old, new) in event.changes.items()})
+        return held
+
+    def _tone(self, event: Event) -> str:
+        if event.kind is EventKind.COMPONENT_UPDATED and event.component:
+            old, new = event.changes[event.component]
+            worst = max(old, new, key=lambda status: status.severity)
+            if new is ComponentStatus.OPERATIONAL:
+                return "none"
+            return {
+                ComponentStatus.UNDER_MAINTENANCE: "maintenance",
+                ComponentStatus.DEGRADED_PERFORMANCE: "minor",
+                ComponentStatus.PARTIAL_OUTAGE: "major",
+                ComponentStatus.MAJOR_OUTAGE: "critical",
+            }.get(worst, "none")
+        if event.kind in _GOOD_NEWS:
+            return "none"
+        if event.record.is_maintenance:
+            return "maintenance"
+        impact = event.record.impact.value
+        return "neutral" if impact == "none" else impact
+
+    # --- Statuspage's webhook body ---------------------------------------------------------
+
+    def statuspage(self, event: Event) -> Json:
+        status = self.api.status()
+        body: Json = {
+            "meta": {"unsubscribe": None, "documentation": DOCUMENTATION},
+            "page": {
+                "id": self.api.page_id,
+                "status_indicator": status["indicator"],
+                "status_description": status["description"],
+            },
+        }
+        if event.kind is EventKind.COMPONENT_UPDATED and event.component:
+            old, new = event.changes[event.component]
+            body["component_update"] = {
+                "created_at": iso(event.at),
+                "new_status": new.value,
+                "old_status": old.value,
+                "id": event.id,
+                "component_id": event.component,
+            }
+            body["component"] = self._api_at(_moment(event)).by_id.get(event.component)
+        else:
+            body["incident"] = self._api_at(_moment(event)).incident(_as_of(event))
+        return body
+
+    def _api_at(self, moment: datetime) -> StatuspageApi:
+        """The API's view at the event, so an old update is sent as it was, not as now."""
+        moment = min(moment, self.now)
+        if moment not in self._apis:
+            self._apis[moment] = StatuspageApi(self.catalog, self.records, moment)
+        return self._apis[moment]
+
+
+def _moment(event: Event) -> datetime:
+    """When the event's news was current: its (last) update's time, or the clock's change."""
+    if event.update is None:
+        return event.at
+    return event.record.updates[event.update - 1].at
+
+
+def _as_of(event: Event) -> Incident:
+    """The record as it stood when the event's update was posted."""
+    record = event.record
+    if event.update is None or event.update >= len(record.updates):
+        return record
+    at = record.updates[event.update - 1].at
+    return replace(
+        record,
+        updates=record.updates[: event.update],
+        resolved=record.resolved if record.resolved and record.resolved <= at else None,
+    )
+
+
+# --- receivers -----------------------------------------------------------------------------
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` shortened to ``limit`` characters, marked with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def slack_escape(text: str) -> str:
+    """Slack's mrkdwn control characters; escaping ``<`` also disarms ``<!channel>``."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack(notice: Notice) -> Json:
+    """A Slack incoming-webhook body: ``text`` for notifications, Block Kit for the channel."""
+    esc = slack_escape
+    blocks: list[Json] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": clip(f"{notice.headline}: {notice.title}", 150)},
+        }
+    ]
+    if notice.text:
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": esc(clip(notice.text, 2500))}}
+        )
+    if notice.facts:
+        blocks.append(
+            {
+                "type": "section",
+                "fields": [
+                    {"type": "mrkdwn", "text": f"*{esc(label)}*\n{esc(clip(value, 1500))}"}
+                    for label, value in notice.facts[:10]
+                ],
+            }
+        )
+    context = esc(notice.when)
+    if notice.link:
+        context += f" · <{notice.link}|{esc(notice.link_label)}>"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
+    return {
+        "text": esc(clip(f"{notice.headline}: {notice.title} ({notice.status})", 3000)),
+        "blocks": blocks,
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def teams(notice: Notice) -> Json:
+    """An Adaptive Card in the ``message`` envelope Teams webhooks (and Workflows) accept."""
+    body: list[Json] = [
+        {
+            "type": "TextBlock",
+            "text": notice.headline,
+            "weight": "Bolder",
+            "size": "Medium",
+            "color": _TEAMS_COLOURS.get(notice.tone, "Default"),
+            "wrap": True,
+        },
+        {"type": "TextBlock", "text": clip(notice.title, 500), "weight": "Bolder", "wrap": True},
+    ]
+    if notice.text:
+        body.append({"type": "TextBlock", "text": clip(notice.text, 4000), "wrap": True})
+    body.append(
+        {
+            "type": "FactSet",
+            "facts": [
+                {"title": label, "value": clip(value, 1000)} for label, value in notice.facts
+            ],
+        }
+    )
+    body.append({"type": "TextBlock", "text": notice.when, "isSubtle": True, "wrap": True})
+    card: Json = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    if notice.link:
+        card["actions"] = [
+            {"type": "Action.OpenUrl", "title": notice.link_label, "url": notice.link}
+        ]
+    return {
+        "type": "message",
+        "summary": clip(f"{notice.headline}: {notice.title}", 200),
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
+    }
+
+
+def discord(notice: Notice) -> Json:
+    """A Discord webhook body: a short ``content`` line and one embed; mentions disabled."""
+    embed: Json = {
+        "title": clip(notice.title, 256),
+        "description": clip(notice.text, 3000) if notice.text else None,
+        "color": int(notice.colour.lstrip("#"), 16),
+        "timestamp": iso(notice.at),
+        "author": {"name": clip(notice.headline, 256)},
+        "fields": [
+            {"name": clip(label, 256), "value": clip(value, 1024), "inline": "\n" not in value}
+            for label, value in notice.facts[:25]
+        ],
+        "footer": {"text": clip(notice.site, 256)},
+    }
+    if notice.link:
+        embed["url"] = notice.link
+    return {
+        "content": clip(f"**{notice.headline}**: {notice.title}", 2000),
+        "embeds": [{key: value for key, value in embed.items() if value is not None}],
+        "allowed_mentions": {"parse": []},
+    }
+
+
+_SHAPES = {WebhookType.SLACK: slack, WebhookType.TEAMS: teams, WebhookType.DISCORD: discord}

@@ -1,0 +1,106 @@
+"""An iCalendar feed of scheduled maintenance (icalendar), site-wide or per component.
+
+People subscribe to it in their calendar app, so it lists the windows it is given (the
+site's build passes every upcoming one and those of the past year), and keeps cancelled ones (``STATUS:CANCELLED``) so that subscribers see the cancellation
+instead of a silently vanished event. Each event's UID is the record id at the site's host
+and never changes; ``SEQUENCE`` grows with each update so clients take the newest version.
+``DTSTAMP`` is the record's latest stated change, not the build time: the file changes
+only when a record does. Text is plain text made from the sanitised HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+
+from statusbook.derive.lifecycle import first_posted, last_changed
+from statusbook.i18n import Translator
+from statusbook.model import Catalog, Incident, MaintenanceState
+from statusbook.render.text import plain_text
+from statusbook.render.urls import incident_link
+
+PRODID = "-//statusbook//Scheduled maintenance//EN"
+
+
+def maintenance_window(incident: Incident) -> tuple[datetime, datetime]:
+    """The window to show: actual times where the record has them, else the planned ones."""
+    window = incident.maintenance
+    assert window is not None
+    start = window.started or window.scheduled_start
+    end = window.completed or window.scheduled_end
+    if end <= start:  # started late and not finished yet: keep the planned length
+        end = start + (window.scheduled_end - window.scheduled_start)
+    return start, end
+
+
+def event_uid(base: str, incident_id: str) -> str:
+    return f"{incident_id}@{urlsplit(base).hostname or 'statusbook'}"
+
+
+def calendar(
+    catalog: Catalog,
+    incidents: Iterable[Incident],
+    *,
+    base: str,
+    component_id: str | None = None,
+) -> bytes:
+    """Every maintenance window (touching ``component_id``, when given) as an iCalendar file."""
+    site = catalog.site
+    t = Translator(site.language, site.time_zone)
+    names = {component.id: component.name for component in catalog.components}
+    if component_id is None:
+        title = t("feeds.calendar_title", site=site.name)
+    else:
+        if component_id not in names:
+            raise ValueError(f"unknown component {component_id!r}")
+        title = t("feeds.component_calendar_title", site=site.name, component=names[component_id])
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", title)
+    cal.add("x-wr-timezone", "UTC")
+    records = [
+        incident
+        for incident in incidents
+        if incident.maintenance is not None
+        and (component_id is None or component_id in incident.affected_components)
+    ]
+    records.sort(key=lambda incident: (maintenance_window(incident)[0], incident.id))
+    for incident in records:
+        cal.add_component(_event(incident, base, names, t))
+    return cal.to_ical()
+
+
+def _event(incident: Incident, base: str, names: dict[str, str], t: Translator) -> Event:
+    assert incident.maintenance is not None
+    start, end = maintenance_window(incident)
+    link = incident_link(base, incident.id)
+    cancelled = incident.maintenance.state is MaintenanceState.CANCELLED
+    lines = []
+    affected = [names.get(c, c) for c in incident.affected_components]
+    if affected:
+        lines += [f"{t('incident.affected')}: {', '.join(affected)}", ""]
+    for update in reversed(incident.updates):
+        lines.append(f"{t(f'update.{update.status.value}')} – {t.datetime(update.at)}")
+        lines += [plain_text(update.message), ""]
+    lines.append(link)
+    event = Event()
+    event.add("uid", event_uid(base, incident.id))
+    event.add("dtstamp", last_changed(incident))
+    event.add("created", first_posted(incident))
+    event.add("last-modified", last_changed(incident))
+    event.add("sequence", max(len(incident.updates) + len(incident.corrections) - 1, 0))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", f"{t('kind.maintenance')}: {incident.title}")
+    event.add("description", "\n".join(lines))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", [t("kind.maintenance")])
+    event.add("url", link)
+    return event

@@ -1,0 +1,161 @@
+"""Every machine-readable file the site publishes, and where it lives.
+
+The one place that knows the layout (paths below are relative to the site root):
+
+=============================================  ============================================
+``history.rss``, ``history.atom``              incidents and maintenance (Statuspage's names)
+``maintenance.ics``                            scheduled maintenance calendar
+``api/v2/…``                                   Statuspage v2 compatible JSON (:mod:`.api`)
+``badge.svg``, ``badge.json``                  overall status badge, shields.io endpoint
+``components/<id>/history.rss`` etc.           the same four per component, next to its page
+=============================================  ============================================
+
+Feeds and calendars need absolute links and ids built from ``site.url``; without it they
+are skipped (and :func:`notes` says so) rather than published with links that resolve
+nowhere. The API and badges do not need it and are always written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from statusbook.i18n import Translator
+from statusbook.model import Catalog, Incident
+from statusbook.render.badges import badge_endpoint, badge_svg, status_badges
+from statusbook.render.feeds import feed_pair
+from statusbook.render.ical import calendar
+from statusbook.render.statuspage import api_documents
+from statusbook.render.urls import API_ROOT, feed_path, site_base
+
+RSS = "application/rss+xml"
+ATOM = "application/atom+xml"
+ICS = "text/calendar"
+JSON = "application/json"
+SVG = "image/svg+xml"
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One subscribable file, for ``<link rel="alternate">`` tags and the Subscribe list."""
+
+    #: Descriptive, for feed readers' autodiscovery: "Lumen Cloud Status – API: … (RSS)".
+    title: str
+    #: Short, for a list under a heading: "RSS feed".
+    label: str
+    media_type: str
+    #: Relative to the site root.
+    href: str
+    #: The component it is about; ``None`` for the whole site.
+    component: str | None = None
+    #: ``rss``, ``atom``, ``calendar``, ``api``, ``badge`` or ``badge-endpoint``.
+    kind: str = ""
+
+    @property
+    def is_feed(self) -> bool:
+        """Whether feed readers should discover it."""
+        return self.kind in ("rss", "atom")
+
+
+def feed_links(catalog: Catalog) -> list[FeedLink]:
+    """Every subscribable file: the site's first, then each component's in catalog order."""
+    t = Translator(catalog.site.language, catalog.site.time_zone)
+    site = catalog.site.name
+    links = _links(catalog, t, None, t("feeds.history_title", site=site),
+                   t("feeds.calendar_title", site=site), site)  # fmt: skip
+    for c in catalog.components:
+        links += _links(
+            catalog,
+            t,
+            c.id,
+            t("feeds.component_title", site=site, component=c.name),
+            t("feeds.component_calendar_title", site=site, component=c.name),
+            f"{site} – {c.name}",
+        )
+    return links
+
+
+def _links(
+    catalog: Catalog, t: Translator, scope: str | None, history: str, calendar: str, badge: str
+) -> list[FeedLink]:
+    links: list[FeedLink] = []
+    if site_base(catalog) is not None:
+        links += [
+            FeedLink(f"{history} (RSS)", t("subscribe.rss"), RSS, feed_path(scope, "rss"), scope, "rss"),
+            FeedLink(f"{history} (Atom)", t("subscribe.atom"), ATOM, feed_path(scope, "atom"), scope, "atom"),
+            FeedLink(calendar, t("subscribe.calendar"), ICS, feed_path(scope, "calendar"), scope, "calendar"),
+        ]  # fmt: skip
+    if scope is None:
+        api = t("subscribe.api")
+        links.append(FeedLink(f"{catalog.site.name} – {api}", api, JSON, API_ROOT + "summary.json", None, "api"))  # fmt: skip
+    links += [
+        FeedLink(f"{badge}: {t('subscribe.badge')}", t("subscribe.badge"), SVG, feed_path(scope, "badge"), scope, "badge"),
+        FeedLink(f"{badge}: {t('subscribe.badge_endpoint')}", t("subscribe.badge_endpoint"), JSON, feed_path(scope, "badge-endpoint"), scope, "badge-endpoint"),
+    ]  # fmt: skip
+    return links
+
+
+def notes(catalog: Catalog) -> list[str]:
+    """What :func:`static_files` leaves out for this catalog, and why (for the build log)."""
+    if site_base(catalog) is None:
+        return [
+            "site.url is not set in the catalog: RSS/Atom feeds and the maintenance calendar "
+            "are not written, because their links and ids must be absolute URLs"
+        ]
+    return []
+
+
+#: How far back the maintenance calendar reaches. Calendar apps download the whole file on
+#: every refresh; a year of past windows is context enough, and it keeps a long history cheap.
+CALENDAR_HISTORY = timedelta(days=365)
+
+
+def _in_calendar(incident: Incident, now: datetime) -> bool:
+    window = incident.maintenance
+    if window is None:
+        return False
+    return (window.completed or window.scheduled_end) >= now - CALENDAR_HISTORY
+
+
+def static_files(
+    catalog: Catalog, incidents: Sequence[Incident], now: datetime
+) -> dict[str, bytes]:
+    """Every file, by site-relative path (sorted): the same records and ``now`` give the
+    same bytes."""
+    files: dict[str, bytes] = {}
+    base = site_base(catalog)
+    # Each component's records, found once rather than once per feed.
+    scopes: dict[str | None, list[Incident]] = {None: list(incidents)}
+    scopes |= {component_id: [] for component_id in catalog.component_ids}
+    for incident in incidents:
+        for component_id in incident.affected_components:
+            if component_id in scopes:
+                scopes[component_id].append(incident)
+    if base is not None:
+        entry_bodies: dict[str, str] = {}
+        for component_id, records in scopes.items():
+            rss, atom = feed_pair(
+                catalog,
+                records,
+                base=base,
+                rss_href=feed_path(component_id, "rss"),
+                atom_href=feed_path(component_id, "atom"),
+                component_id=component_id,
+                html_cache=entry_bodies,
+            )
+            files[feed_path(component_id, "rss")] = rss
+            files[feed_path(component_id, "atom")] = atom
+            files[feed_path(component_id, "calendar")] = calendar(
+                catalog,
+                [record for record in records if _in_calendar(record, now)],
+                base=base,
+                component_id=component_id,
+            )
+    for path, content in api_documents(catalog, incidents, now).items():
+        files[API_ROOT + path] = content
+    site_badge, component_badges = status_badges(catalog, incidents, now)
+    for component_id, badge in [(None, site_badge), *component_badges.items()]:
+        files[feed_path(component_id, "badge")] = badge_svg(badge)
+        files[feed_path(component_id, "badge-endpoint")] = badge_endpoint(badge)
+    return dict(sorted(files.items()))
