@@ -26,6 +26,7 @@ site: $(BIN)/statusbook
 test: $(BIN)/statusbook
 	$(BIN)/ruff check tooling tests
 	$(BIN)/ruff format --check tooling tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 format: $(BIN)/statusbook

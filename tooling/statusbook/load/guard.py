@@ -20,12 +20,12 @@ base comes from (git) is the caller's business.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from statusbook.load.records import Source, parse_source
+from statusbook.load.records import KeyPath, Source, parse_source
 from statusbook.problems import Problem
 from statusbook.timeutil import TimestampError, format_timestamp, parse_timestamp
 
@@ -241,7 +241,7 @@ def match_updates(base: Sequence[_Update], current: Sequence[_Update]) -> dict[i
     """Pair published updates with current ones: identical first, then same time or same
     text (a rewrite of one of them), then same position (both rewritten)."""
     pairs: dict[int, int] = {}
-    passes = (
+    passes: tuple[Callable[[_Update, _Update], bool], ...] = (
         lambda b, c: b == c,
         lambda b, c: bool(b.at) and b.at == c.at,
         lambda b, c: bool(b.message) and b.message == c.message,
@@ -349,7 +349,7 @@ def _check_corrections(
     for i, published in enumerate(base):
         if i < len(current) and current[i] == published:
             continue
-        where: tuple = ("corrections", i) if i < len(current) else ("corrections",)
+        where: KeyPath = ("corrections", i) if i < len(current) else ("corrections",)
         what = "rewritten" if i < len(current) else "deleted"
         problems.append(
             source.problem(

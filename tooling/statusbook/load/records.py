@@ -33,7 +33,9 @@ _MERGE = "tag:yaml.org,2002:merge"
 class _FrontMatterLoader(yaml.CSafeLoader):
     """CSafeLoader that keeps timestamps as text and notices duplicate keys."""
 
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+    # types-PyYAML declares this an instance attribute; PyYAML keeps it on the class (its
+    # add_implicit_resolver is a classmethod that copies the table into the subclass), as here.
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {  # type: ignore[misc]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
         for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
     }

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from statusbook.load.records import Source, discover, read_source
+from statusbook.load.records import KeyPath, Source, discover, read_source
 from statusbook.load.schema import RECORD, label, suggest
 from statusbook.markup import unsafe_markup
 from statusbook.model import (
@@ -153,7 +153,9 @@ class _RecordRules:
         self.is_maintenance = self.kind is Kind.MAINTENANCE
         self.updates: list[dict[str, Any]] = data.get("updates", [])
 
-    def report(self, code: str, message: str, fix: str = "", at: tuple = (), key: bool = False):
+    def report(
+        self, code: str, message: str, fix: str = "", at: KeyPath = (), key: bool = False
+    ) -> None:
         self.source.report(code, message, fix, at=at, key=key)
 
     def run(self) -> Incident | None:
@@ -168,15 +170,16 @@ class _RecordRules:
                 self.check_maintenance()
             else:
                 self.check_incident()
-        if any(problem.is_error for problem in self.source.problems):
+        # A record without a kind has been reported (the field is required), so it is not built.
+        if self.kind is None or any(problem.is_error for problem in self.source.problems):
             return None
-        return self.build()
+        return self.build(self.kind)
 
     # --- rules ---------------------------------------------------------------------------
 
     def check_components(self) -> None:
         known = self.known
-        places: list[tuple[tuple, dict[str, Any]]] = [
+        places: list[tuple[KeyPath, dict[str, Any]]] = [
             (("components",), self.data.get("components", {}))
         ]
         places += [
@@ -237,7 +240,7 @@ class _RecordRules:
 
     def check_future(self) -> None:
         limit = self.now + FUTURE_TOLERANCE
-        candidates: list[tuple[tuple, Any]] = [
+        candidates: list[tuple[KeyPath, Any]] = [
             ((key,), self.data.get(key)) for key in ("started", "resolved", "completed")
         ]
         candidates += [(("updates", i, "at"), u.get("at")) for i, u in enumerate(self.updates)]
@@ -257,7 +260,7 @@ class _RecordRules:
                 )
 
     def check_markup(self) -> None:
-        texts: list[tuple[tuple, Any]] = [
+        texts: list[tuple[KeyPath, Any]] = [
             (("updates", i, "message"), u.get("message")) for i, u in enumerate(self.updates)
         ]
         postmortem = self.data.get("postmortem", {})
@@ -278,7 +281,7 @@ class _RecordRules:
                 )
             )
 
-    def _report_markup(self, found: list[str], at: tuple) -> None:
+    def _report_markup(self, found: list[str], at: KeyPath) -> None:
         if found:
             self.report("SB601", _markup_message(found), _MARKUP_FIX, at=at)
 
@@ -408,7 +411,7 @@ class _RecordRules:
 
     # --- the model -----------------------------------------------------------------------
 
-    def build(self) -> Incident:
+    def build(self, kind: Kind) -> Incident:
         data = self.data
         updates = tuple(
             Update(
@@ -435,7 +438,7 @@ class _RecordRules:
         return Incident(
             id=self.source.record_id,
             title=data["title"],
-            kind=self.kind,
+            kind=kind,
             impact=data.get("impact", Impact.NONE),
             started=started,
             components=data.get("components", {}),

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from statusbook.load.records import KeyPath
 from statusbook.model import (
@@ -48,7 +48,7 @@ class _Invalid:
         return "INVALID"
 
 
-INVALID: Any = _Invalid()
+INVALID: Final = _Invalid()
 
 _TYPE_NAMES = {
     bool: "true/false",
@@ -72,7 +72,9 @@ def suggest(word: str, choices: Any) -> str:
     return f"did you mean {matches[0]!r}?" if matches else ""
 
 
-def _wrong_type(reporter: Reporter, at: KeyPath, expected: str, value: Any, fix: str = "") -> Any:
+def _wrong_type(
+    reporter: Reporter, at: KeyPath, expected: str, value: Any, fix: str = ""
+) -> _Invalid:
     reporter.report("SB103", f"{label(at)} must be {expected}, not {describe(value)}", fix, at=at)
     return INVALID
 
@@ -275,7 +277,7 @@ class Timestamp(FieldType):
 
 @dataclass(frozen=True)
 class Day(FieldType):
-    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> date:
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> date | _Invalid:
         if not isinstance(value, str):
             return _wrong_type(reporter, at, "a date like 2026-12-01", value)
         try:
