@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from statusbook.edit import records as edit
 from statusbook.load.records import discover, parse_source
@@ -239,6 +240,15 @@ def _fields(draft: Draft, mapping: dict[str, str]) -> dict[str, Any]:
 # --- helpers the format modules share ---------------------------------------------------------
 
 IMPAIRED = {status for status in ComponentStatus if status is not ComponentStatus.OPERATIONAL}
+
+_Member = TypeVar("_Member", bound=StrEnum)
+
+
+def member(vocabulary: type[_Member], value: object) -> _Member | None:
+    """The member of ``vocabulary`` spelled ``value`` in a foreign document, or None."""
+    if isinstance(value, str) and value in vocabulary._value2member_map_:
+        return vocabulary(value)
+    return None
 
 
 def close_incident(draft: Draft, resolved: datetime | None, resolved_message: str) -> list[str]:

@@ -98,8 +98,9 @@ def draft_from_event(
     if answers.get(DETAILS_LABEL):
         extra_body.append(answers[DETAILS_LABEL])
 
-    user = issue.get("user") if isinstance(issue.get("user"), Mapping) else {}
-    reporter = str(user.get("login") or "") or None
+    user = issue.get("user")
+    login = user.get("login") if isinstance(user, Mapping) else None
+    reporter = str(login or "") or None
     number, url = issue.get("number"), issue.get("html_url")
     fields: dict[str, Any] = {
         "title": _title(issue.get("title"), components, catalog),

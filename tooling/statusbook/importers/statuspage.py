@@ -22,7 +22,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statusbook.importers.common import IMPAIRED, Draft, DraftUpdate, close_incident, impact_from
+from statusbook.importers.common import (
+    IMPAIRED,
+    Draft,
+    DraftUpdate,
+    close_incident,
+    impact_from,
+    member,
+)
 from statusbook.model import ComponentStatus, Impact, Kind, UpdateStatus
 from statusbook.timeutil import TimestampError, format_timestamp, parse_timestamp
 
@@ -229,8 +236,9 @@ def _incident(draft: Draft, incident: Mapping[str, Any], notes: list[str]) -> No
     else:
         draft.kind = Kind.DEGRADATION
     impact = incident.get("impact")
-    if impact in Impact._value2member_map_:
-        draft.impact = Impact(impact)
+    known = member(Impact, impact)
+    if known is not None:
+        draft.impact = known
     else:
         draft.impact = impact_from(statuses)
         notes.append(
@@ -290,8 +298,7 @@ def _components_from_list(
         str(incident.get("impact")), ComponentStatus.DEGRADED_PERFORMANCE
     )
     for component in listed:
-        status = component.get("status")
-        current = ComponentStatus(status) if status in ComponentStatus._value2member_map_ else None
+        current = member(ComponentStatus, component.get("status"))
         draft.components[str(component["name"])] = (
             current if current in IMPAIRED and fallback is None else guessed
         )
@@ -310,10 +317,11 @@ def _transitions(
             continue
         name = change.get("name") or change.get("code")
         status = change.get("new_status")
+        known = member(ComponentStatus, status)
         if not name:
             notes.append(f"{label}: a component change without a name was skipped")
-        elif status in ComponentStatus._value2member_map_:
-            result[str(name)] = ComponentStatus(status)
+        elif known is not None:
+            result[str(name)] = known
         else:
             notes.append(f"{label}: component {name!r} status {status!r} is unknown; skipped")
     return result
