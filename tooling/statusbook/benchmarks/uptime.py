@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from statusbook.benchmarks.synthetic import END, build
 from statusbook.derive.timeline import build_timelines
 from statusbook.derive.uptime import (
+    Period,
     last_days,
     month_period,
     quarter_period,
@@ -47,7 +48,7 @@ NOW = END + timedelta(days=14, hours=12)
 TARGET_SECONDS = 1.0
 
 
-def periods_at(now: datetime) -> list:
+def periods_at(now: datetime) -> list[Period]:
     quarter = (now.month - 1) // 3 + 1
     return [
         *rolling_periods(now),

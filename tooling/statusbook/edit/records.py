@@ -647,7 +647,8 @@ def _require_mapping(path: Path, doc: Any) -> CommentedMap:
 
 
 def _is_maintenance(doc: CommentedMap) -> bool:
-    return doc.get("kind") == Kind.MAINTENANCE.value
+    kind: object = doc.get("kind")
+    return kind == Kind.MAINTENANCE.value
 
 
 def _require_open_maintenance(doc: CommentedMap) -> None:

@@ -226,9 +226,10 @@ _MEANING_LOADER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 
 def _same_meaning(first: str, second: str) -> bool:
     try:
-        return pyyaml.load(first, Loader=_MEANING_LOADER) == pyyaml.load(
-            second, Loader=_MEANING_LOADER
-        )
+        first_data: object = pyyaml.load(first, Loader=_MEANING_LOADER)
+        second_data: object = pyyaml.load(second, Loader=_MEANING_LOADER)
+        # Inside the try: comparing deeply nested data can recurse too far as well.
+        return first_data == second_data
     except (pyyaml.YAMLError, RecursionError):
         return False
 
