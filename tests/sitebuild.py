@@ -15,9 +15,12 @@ from .conftest import REPO_ROOT
 
 
 def install_site_files(root: Path) -> None:
-    """Give a test repository the shipped mkdocs.yml and theme overrides."""
+    """Give a test repository this repository's mkdocs.yml and its (empty) site overrides.
+
+    The page templates and assets come from the installed package, not from copies.
+    """
     shutil.copy(REPO_ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO_ROOT / "site_overrides", root / "site_overrides", dirs_exist_ok=True)
+    (root / "site_overrides").mkdir(exist_ok=True)
     (root / "pages").mkdir(exist_ok=True)
 
 

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from statusbook.mkdocs.plugin import StatusbookPlugin
+from statusbook.mkdocs.theme import THEME_DIR
 
-from .conftest import REPO_ROOT
-
-CSS = (REPO_ROOT / "site_overrides" / "assets" / "statusbook.css").read_text()
+CSS = (THEME_DIR / "assets" / "statusbook.css").read_text()
 WHITE = "#ffffff"
 #: Material's slate scheme background (hsl(232, 15%, 14%)).
 SLATE = "#1e2029"

@@ -26,6 +26,7 @@ from statusbook.load.catalog import CatalogError, load_catalog
 from statusbook.load.rules import validate_paths
 from statusbook.markup import sanitize
 from statusbook.mkdocs.background import OutputsError, StaticOutputs
+from statusbook.mkdocs.theme import add_theme
 from statusbook.render.outputs import feed_links, notes
 from statusbook.render.problem_report import render
 from statusbook.render.urls import component_url, history_url, incident_url
@@ -54,6 +55,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
     """Generates the status site from ``statusbook.yml`` and ``incidents/``."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        add_theme(config)
         root = Path(config.config_file_path or ".").resolve().parent
         self.catalog_path = root / self.config.catalog
         try:

@@ -1,0 +1,44 @@
+"""The status page's theme, shipped in the package and layered into Material.
+
+The templates, CSS and script in ``statusbook/theme/`` are package data, so a status
+repository holds none of them and upgrading statusbook upgrades the page. MkDocs looks
+templates up along ``config.theme.dirs`` (the site's ``custom_dir`` first, then Material);
+the package's folder goes right after the site's own, so a site can still override any
+template or asset by putting a file of the same name in its ``custom_dir``, and our pages
+extend Material's. Static files in a theme folder are copied into the site by MkDocs
+itself; the stylesheet and script only need to be linked.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.config.defaults import MkDocsConfig
+
+#: The package's theme folder (templates under ``statusbook/``, assets under ``assets/``).
+THEME_DIR = Path(str(files("statusbook") / "theme"))
+STYLESHEET = "assets/statusbook.css"
+SCRIPT = "assets/statusbook.js"
+
+
+def add_theme(config: MkDocsConfig) -> None:
+    """Put the package's templates after the site's ``custom_dir`` and link its assets."""
+    dirs = config.theme.dirs
+    folder = str(THEME_DIR)
+    if folder not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, folder)
+    _link_first(config.extra_css, STYLESHEET)
+    _link_first(config.extra_javascript, ExtraScriptValue(SCRIPT))
+
+
+def _link_first(links: list[Any], asset: str | ExtraScriptValue) -> None:
+    """Ours first, so a site's own stylesheets and scripts come after and can override it.
+
+    A mkdocs.yml that still lists the asset (written before the theme moved into the
+    package) keeps its entry; it is not linked twice.
+    """
+    if str(asset) not in {str(link) for link in links}:
+        links.insert(0, asset)
