@@ -201,15 +201,20 @@ class Problem:
     code: str
     message: str
     fix: str = ""
-    severity: Severity | None = None
 
     def __post_init__(self) -> None:
-        if self.severity is None:
-            object.__setattr__(self, "severity", RULES[self.code].severity)
+        # An unknown code fails where the problem is made, not later where it is printed.
+        if self.code not in RULES:
+            raise KeyError(self.code)
 
     @property
     def rule(self) -> Rule:
         return RULES[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        """The rule's: the one table decides how serious each code is."""
+        return self.rule.severity
 
     @property
     def is_error(self) -> bool:
