@@ -1,18 +1,11 @@
-"""The roll-up at an instant: component statuses, the page indicator and what is on now."""
+"""The snapshot's roll-up at an instant: component statuses, the page indicator, what is on now."""
 
 from __future__ import annotations
 
 import pytest
 
-from statusbook.derive.status import (
-    DESCRIPTIONS,
-    OverallStatus,
-    active_incidents,
-    component_statuses,
-    maintenance_in_progress,
-    overall_status,
-    upcoming_maintenance,
-)
+from statusbook.derive.snapshot import derive
+from statusbook.derive.status import DESCRIPTIONS, OverallStatus
 from statusbook.model import ComponentStatus, Impact, MaintenanceState
 
 from .builders import (
@@ -39,7 +32,7 @@ def ongoing(
 
 
 def test_every_component_is_listed_in_catalog_order_operational_by_default():
-    assert component_statuses(CATALOG, [], NOW) == {
+    assert derive(CATALOG, [], NOW).components == {
         "api": OPERATIONAL,
         "dashboard": OPERATIONAL,
         "database": OPERATIONAL,
@@ -56,12 +49,12 @@ def test_component_status_follows_the_latest_update_before_now():
             update(t("2026-11-21T12:30"), {"api": OPERATIONAL}),  # not yet
         ),
     )
-    assert component_statuses(CATALOG, [record], NOW)["api"] is PARTIAL
+    assert derive(CATALOG, [record], NOW).components["api"] is PARTIAL
 
 
 def test_worst_status_wins_where_incidents_overlap():
     records = [ongoing("a", {"api": DEGRADED}), ongoing("b", {"api": MAJOR, "database": PARTIAL})]
-    assert component_statuses(CATALOG, records, NOW) == {
+    assert derive(CATALOG, records, NOW).components == {
         "api": MAJOR,
         "dashboard": OPERATIONAL,
         "database": PARTIAL,
@@ -71,7 +64,7 @@ def test_worst_status_wins_where_incidents_overlap():
 def test_an_incident_resolved_at_now_no_longer_counts_and_one_started_at_now_does():
     resolved = incident("a", t("2026-11-21T10:00"), {"api": MAJOR}, resolved=NOW)
     started = incident("b", NOW, {"dashboard": DEGRADED})
-    statuses = component_statuses(CATALOG, [resolved, started], NOW)
+    statuses = derive(CATALOG, [resolved, started], NOW).components
     assert statuses["api"] is OPERATIONAL
     assert statuses["dashboard"] is DEGRADED
 
@@ -84,7 +77,7 @@ def test_maintenance_in_progress_sets_under_maintenance_unless_something_worse_i
         {"api": MAINTENANCE, "database": MAINTENANCE},
     )
     outage = ongoing("a", {"database": PARTIAL})
-    statuses = component_statuses(CATALOG, [window, outage], NOW)
+    statuses = derive(CATALOG, [window, outage], NOW).components
     assert statuses["api"] is MAINTENANCE
     assert statuses["database"] is PARTIAL
 
@@ -100,27 +93,27 @@ def test_maintenance_in_progress_sets_under_maintenance_unless_something_worse_i
 )
 def test_indicator_follows_the_worst_component_status(status, indicator):
     records = [ongoing("a", {"api": status}, impact=Impact.NONE)]
-    assert overall_status(CATALOG, records, NOW) == OverallStatus(indicator, status)
+    assert derive(CATALOG, records, NOW).overall == OverallStatus(indicator, status)
 
 
 def test_maintenance_alone_shows_the_maintenance_indicator():
     window = maintenance("m", t("2026-11-21T11:00"), t("2026-11-21T13:00"), {"api": MAINTENANCE})
-    assert overall_status(CATALOG, [window], NOW) == OverallStatus("maintenance", MAINTENANCE)
+    assert derive(CATALOG, [window], NOW).overall == OverallStatus("maintenance", MAINTENANCE)
     degraded = ongoing("a", {"dashboard": DEGRADED}, impact=Impact.NONE)
-    assert overall_status(CATALOG, [window, degraded], NOW).indicator == "minor"
+    assert derive(CATALOG, [window, degraded], NOW).overall.indicator == "minor"
 
 
 def test_an_active_incident_raises_the_indicator_to_its_impact():
     critical = ongoing("a", {"api": DEGRADED}, impact=Impact.CRITICAL)
-    assert overall_status(CATALOG, [critical], NOW) == OverallStatus("critical", DEGRADED)
+    assert derive(CATALOG, [critical], NOW).overall == OverallStatus("critical", DEGRADED)
     window = maintenance("m", t("2026-11-21T11:00"), t("2026-11-21T13:00"), {"api": MAINTENANCE})
     minor = ongoing("b", {}, impact=Impact.MINOR)
-    assert overall_status(CATALOG, [window, minor], NOW).indicator == "minor"
+    assert derive(CATALOG, [window, minor], NOW).overall.indicator == "minor"
 
 
 def test_a_low_impact_never_lowers_the_indicator():
     record = ongoing("a", {"api": MAJOR}, impact=Impact.MINOR)
-    assert overall_status(CATALOG, [record], NOW).indicator == "critical"
+    assert derive(CATALOG, [record], NOW).overall.indicator == "critical"
 
 
 def test_resolved_incidents_do_not_raise_the_indicator():
@@ -131,7 +124,7 @@ def test_resolved_incidents_do_not_raise_the_indicator():
         resolved=t("2026-11-21T10:00"),
         impact=Impact.CRITICAL,
     )
-    assert overall_status(CATALOG, [record], NOW) == OverallStatus("none", OPERATIONAL)
+    assert derive(CATALOG, [record], NOW).overall == OverallStatus("none", OPERATIONAL)
 
 
 def test_descriptions_are_statuspages():
@@ -150,7 +143,9 @@ def test_active_incidents_are_unresolved_started_and_newest_first():
         "done", t("2026-11-21T09:00"), {"api": MAJOR}, resolved=t("2026-11-21T10:00")
     )
     window = maintenance("m", t("2026-11-21T11:00"), t("2026-11-21T13:00"), {"api": MAINTENANCE})
-    assert [i.id for i in active_incidents([older, future, resolved, window, newer], NOW)] == [
+    assert [
+        i.id for i in derive(CATALOG, [older, future, resolved, window, newer], NOW).active
+    ] == [
         "newer",
         "older",
     ]
@@ -173,10 +168,10 @@ def test_maintenance_lists_by_state_at_now():
     )
     done = maintenance("done", t("2026-11-20T02:00"), t("2026-11-20T04:00"), {"api": MAINTENANCE})
     records = [later, running, cancelled, sooner, done]
-    assert [i.id for i in maintenance_in_progress(records, NOW)] == ["running"]
-    assert [i.id for i in upcoming_maintenance(records, NOW)] == ["sooner", "later"]
+    assert [i.id for i in derive(CATALOG, records, NOW).maintenance_now] == ["running"]
+    assert [i.id for i in derive(CATALOG, records, NOW).maintenance_next] == ["sooner", "later"]
 
 
 def test_component_statuses_returns_status_values_from_the_model():
-    statuses = component_statuses(CATALOG, [ongoing("a", {"api": MAJOR})], NOW)
+    statuses = derive(CATALOG, [ongoing("a", {"api": MAJOR})], NOW).components
     assert all(isinstance(status, ComponentStatus) for status in statuses.values())

@@ -114,6 +114,42 @@ class MaintenanceState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class RecordStatus(StrEnum):
+    """Where a record stands at an instant, in Statuspage's incident and maintenance words.
+
+    Derived, never written: :mod:`statusbook.derive.lifecycle` decides it once, and every
+    page, feed, API document, badge, message and CLI listing reads it from there.
+    """
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    POSTMORTEM = "postmortem"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        """Unresolved incidents, and maintenance still to come or running."""
+        return self in _OPEN_RECORD_STATUSES
+
+
+_OPEN_RECORD_STATUSES = frozenset(
+    {
+        RecordStatus.INVESTIGATING,
+        RecordStatus.IDENTIFIED,
+        RecordStatus.MONITORING,
+        RecordStatus.SCHEDULED,
+        RecordStatus.IN_PROGRESS,
+        RecordStatus.VERIFYING,
+    }
+)
+
+
 class ActionStatus(StrEnum):
     """Progress of a postmortem action item."""
 
@@ -162,6 +198,18 @@ class SlaPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class Demo:
+    """The catalog describes a demonstration: example records fixed in time.
+
+    Example records happened at fixed instants, so a demo built at the clock would drift
+    further from what it means to show every day; ``statusbook build`` and ``serve`` build
+    it at ``as_of`` unless told otherwise, and the page says it is a demonstration.
+    """
+
+    as_of: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     name: str
     url: str | None = None
@@ -169,6 +217,9 @@ class Site:
     time_zone: str = "UTC"
     #: Link prefix for "edit this record", e.g. ``https://github.com/org/status/edit/main/``.
     edit_url: str | None = None
+    #: Set when the catalog is the examples' (``demo:``); ``statusbook init --remove-examples``
+    #: removes it with them.
+    demo: Demo | None = None
 
 
 class WebhookType(StrEnum):

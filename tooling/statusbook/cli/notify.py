@@ -18,6 +18,7 @@ from statusbook.cli.common import (
     now_option,
     parse_now,
 )
+from statusbook.derive.snapshot import derive
 from statusbook.io.git import GitError, commit_time, files_at, repository_root, resolve_commit
 from statusbook.load.rules import validate_paths
 from statusbook.model import Catalog, Webhook
@@ -120,8 +121,9 @@ def notify(
             f"warning: {skipped} record(s) with errors were left out; run statusbook validate",
             err=True,
         )
-    events = find_events(published(base_files), validation.incidents, since=since, now=instant)
-    messages = plan(webhooks, events, Renderer(catalog, validation.incidents, instant))
+    snapshot = derive(catalog, validation.incidents, instant)
+    events = find_events(published(base_files), snapshot, since=since)
+    messages = plan(webhooks, events, Renderer(snapshot))
 
     if not webhooks:
         click.echo(

@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 import click
 
 from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.derive.lifecycle import RecordState
+from statusbook.derive.snapshot import derive
 from statusbook.edit import records as edit
 from statusbook.edit.when import HELP as WHEN_HELP
 from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_label, zone_named
@@ -36,7 +38,6 @@ from statusbook.model import (
     Impact,
     Incident,
     Kind,
-    MaintenanceState,
     UpdateStatus,
 )
 from statusbook.render.problem_report import render
@@ -779,19 +780,19 @@ def list_records(
     session = _session(app, now, tz, prompt=False)
     after = session.when(since, "--since")
     result = validate_paths(None, session.catalog, session.now)
+    snapshot = derive(session.catalog, result.incidents, session.now)
+    listed: list[Listed] = [*snapshot.records, *snapshot.pending]
     chosen = [
-        incident
-        for incident in result.incidents
-        if (not only_open or _is_open(incident, session.now))
-        and (not kinds or incident.kind.value in kinds)
-        and (not components or set(components) & set(incident.affected_components))
-        and (after is None or incident.started >= after)
+        item
+        for item in listed
+        if (not only_open or (isinstance(item, RecordState) and item.is_open))
+        and (not kinds or _record(item).kind.value in kinds)
+        and (not components or set(components) & set(_record(item).affected_components))
+        and (after is None or _record(item).started >= after)
     ]
-    chosen.sort(key=lambda incident: (incident.started, incident.id), reverse=True)
+    chosen.sort(key=lambda item: (_record(item).started, _record(item).id), reverse=True)
     if output_format == "json":
-        click.echo(
-            json.dumps([_summary(i, session.now) for i in chosen], indent=2, ensure_ascii=False)
-        )
+        click.echo(json.dumps([_summary(item) for item in chosen], indent=2, ensure_ascii=False))
     else:
         _print_table(session, chosen)
     skipped = result.files - len(result.incidents)
@@ -802,54 +803,55 @@ def list_records(
         )
 
 
-def _is_open(incident: Incident, now: datetime) -> bool:
-    if incident.maintenance is not None:
-        return incident.maintenance.state_at(now) in (
-            MaintenanceState.SCHEDULED,
-            MaintenanceState.IN_PROGRESS,
-        )
-    return not incident.is_resolved
+#: A record as ``list`` shows it: its standing, or the record itself while nothing of it
+#: is published yet.
+Listed = RecordState | Incident
+#: How ``list`` and ``show`` name a record none of whose updates is posted yet.
+PENDING = "not yet published"
 
 
-def _state(incident: Incident, now: datetime) -> str:
-    if incident.maintenance is not None:
-        return incident.maintenance.state_at(now).value
-    if incident.is_resolved:
-        return UpdateStatus.RESOLVED.value
-    status = incident.lifecycle_status
-    return status.value if status else "open"
+def _record(item: Listed) -> Incident:
+    return item.record if isinstance(item, RecordState) else item
 
 
-def _summary(incident: Incident, now: datetime) -> dict[str, Any]:
+def _status(item: Listed) -> str:
+    return item.status.value if isinstance(item, RecordState) else PENDING
+
+
+def _summary(item: Listed) -> dict[str, Any]:
+    incident = _record(item)
+    ended = item.ended if isinstance(item, RecordState) and not item.is_open else None
     return {
         "id": incident.id,
         "path": display_path(incident.path) if incident.path else None,
         "title": incident.title,
         "kind": incident.kind.value,
         "impact": incident.impact.value,
-        "status": _state(incident, now),
+        "status": _status(item),
+        "open": isinstance(item, RecordState) and item.is_open,
         "started": format_timestamp(incident.started),
-        "resolved": format_timestamp(incident.resolved) if incident.resolved else None,
+        "resolved": format_timestamp(ended) if ended else None,
         "components": list(incident.affected_components),
     }
 
 
-def _print_table(session: Session, incidents: Sequence[Incident]) -> None:
-    if not incidents:
+def _print_table(session: Session, items: Sequence[Listed]) -> None:
+    if not items:
         click.echo("No records match.")
         return
     rows = [("ID", "STATUS", "KIND", "IMPACT", f"STARTED ({zone_label(session.zone)})", "TITLE")]
-    rows += [
-        (
-            incident.id,
-            _state(incident, session.now),
-            incident.kind.value,
-            incident.impact.value,
-            f"{incident.started.astimezone(session.zone):%Y-%m-%d %H:%M}",
-            incident.title,
+    for item in items:
+        incident = _record(item)
+        rows.append(
+            (
+                incident.id,
+                _status(item),
+                incident.kind.value,
+                incident.impact.value,
+                f"{incident.started.astimezone(session.zone):%Y-%m-%d %H:%M}",
+                incident.title,
+            )
         )
-        for incident in incidents
-    ]
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
     for row in rows:
         click.echo(
@@ -865,7 +867,7 @@ def _print_table(session: Session, incidents: Sequence[Incident]) -> None:
 @now_option
 @click.pass_obj
 def show(app: AppContext, record: str, tz: str | None, now: str | None) -> None:
-    """Show RECORD: status, components, the timeline and the postmortem."""
+    """Show RECORD as readers see it at --now: status, components, timeline, postmortem."""
     session = _session(app, now, tz, prompt=False)
     with refusals():
         path = edit.find_record(session.catalog, record)
@@ -874,59 +876,72 @@ def show(app: AppContext, record: str, tz: str | None, now: str | None) -> None:
     if incident is None:
         click.echo(render(source.problems, 1, "text", color=sys.stderr.isatty()), err=True)
         raise Refused(f"{display_path(path)} has errors; fix them to show it")
-    for line in _describe(session, incident):
+    state = derive(session.catalog, [incident], session.now).by_id.get(incident.id)
+    for line in _describe(session, incident, state):
         click.echo(line)
 
 
-def _describe(session: Session, incident: Incident) -> Iterator[str]:
+def _describe(session: Session, incident: Incident, state: RecordState | None) -> Iterator[str]:
     local = session.show
     yield incident.title
     yield f"  id:         {incident.id}  ({display_path(incident.path) if incident.path else ''})"
     yield f"  kind:       {incident.kind.value}, impact {incident.impact.value}"
-    yield f"  status:     {_state(incident, session.now)}"
+    if state is None:
+        first = incident.updates[0].at if incident.updates else incident.started
+        yield f"  status:     {PENDING} (its first update is dated {local(first)})"
+        return
+    yield f"  status:     {state.status.value}"
     if incident.manager:
         yield f"  manager:    {incident.manager}"
     window = incident.maintenance
     if window is not None:
         yield f"  scheduled:  {local(window.scheduled_start)} → {local(window.scheduled_end)}"
-        if window.started:
-            yield f"  started:    {local(window.started)}"
-        if window.completed:
-            yield f"  completed:  {local(window.completed)}"
+        if state.started:
+            yield f"  started:    {local(state.started)}"
+        if state.ended:
+            yield f"  {state.status.value + ':':<11} {local(state.ended)}"
     else:
         yield f"  started:    {local(incident.started)}"
-        if incident.resolved:
-            yield f"  resolved:   {local(incident.resolved)}"
-    current = dict(incident.components)
-    for update_ in incident.updates:
-        current.update(update_.components)
-    if current:
-        yield "  components: " + ", ".join(f"{c} {s.value}" for c, s in current.items())
+        if state.ended:
+            yield f"  resolved:   {local(state.ended)}"
+    if state.current:
+        yield "  components: " + ", ".join(f"{c} {s.value}" for c, s in state.current.items())
     yield ""
     yield "Updates"
-    for update_ in incident.updates:
-        by = f" — {update_.author}" if update_.author else ""
-        moved = ", ".join(f"{c} → {s.value}" for c, s in update_.components.items())
-        yield f"  {local(update_.at)}  {update_.status.value}{by}"
+    for post in state.posts:
+        by = f" — {post.author}" if post.author else ""
+        moved = ", ".join(f"{c} → {new.value}" for c, (_old, new) in post.changes.items())
+        clock = " (by the clock)" if post.derived else ""
+        yield f"  {local(post.at)}  {post.status.value}{clock}{by}"
         if moved:
             yield f"    components: {moved}"
-        for line in update_.message.rstrip().splitlines():
+        for line in post.message.rstrip().splitlines():
             yield f"    {line}"
-    if incident.postmortem is not None:
-        pm = incident.postmortem
-        yield ""
-        yield "Postmortem" + (
-            f" (published {local(pm.published)})" if pm.published else " (not published)"
-        )
-        yield "  Summary:"
-        yield from (f"    {line}" for line in pm.summary.rstrip().splitlines())
-        yield "  Root cause:"
-        yield from (f"    {line}" for line in pm.root_cause.rstrip().splitlines())
-        if pm.action_items:
-            yield "  Action items:"
-            for number, item in enumerate(pm.action_items, start=1):
-                due = f", due {item.due.isoformat()}" if item.due else ""
-                yield f"    {number}. [{item.status.value}] {item.title} — {item.owner}{due}"
+    later = len(incident.updates) - sum(1 for post in state.posts if not post.derived)
+    if later:
+        yield f"  ({later} later update(s) dated after {local(session.now)} are not published yet)"
+    yield from _describe_postmortem(session, incident)
+
+
+def _describe_postmortem(session: Session, incident: Incident) -> Iterator[str]:
+    pm = incident.postmortem
+    if pm is None:
+        return
+    local = session.show
+    published = pm.published is not None and pm.published <= session.now
+    yield ""
+    yield "Postmortem" + (
+        f" (published {local(pm.published)})" if published and pm.published else " (not published)"
+    )
+    yield "  Summary:"
+    yield from (f"    {line}" for line in pm.summary.rstrip().splitlines())
+    yield "  Root cause:"
+    yield from (f"    {line}" for line in pm.root_cause.rstrip().splitlines())
+    if pm.action_items:
+        yield "  Action items:"
+        for number, item in enumerate(pm.action_items, start=1):
+            due = f", due {item.due.isoformat()}" if item.due else ""
+            yield f"    {number}. [{item.status.value}] {item.title} — {item.owner}{due}"
 
 
 COMMANDS: tuple[click.Command, ...] = (

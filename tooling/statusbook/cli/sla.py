@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.derive.snapshot import derive
 from statusbook.derive.uptime import ROLLING_WINDOWS, Period, PeriodError, parse_period, sla_report
 from statusbook.load.rules import validate_paths
 from statusbook.load.schema import suggest
@@ -67,7 +68,8 @@ def sla(
         click.echo(render_problems(result.problems, result.files, "text"), err=True)
         click.echo("statusbook sla: fix the records above first.", err=True)
         sys.exit(EXIT_PROBLEMS)
-    report = sla_report(catalog, result.incidents, instant, periods, list(components) or None)
+    known = derive(catalog, result.incidents, instant).incidents
+    report = sla_report(catalog, known, instant, periods, list(components) or None)
     click.echo(render(report, output_format))
 
 

@@ -1,20 +1,21 @@
-"""The status roll-up at one instant: what the home page, the feeds and the API show now.
+"""The status roll-up at one instant: every component's status and the page's indicator.
 
-Component statuses follow :mod:`statusbook.timeline` (worst status wins; planned
-maintenance only where nothing unplanned is as bad). The overall indicator uses
-Statuspage's vocabulary so the API can serve it unchanged; people-facing labels are the
-site's job (it translates them), so the only English here is Statuspage's own documented
-``description`` strings.
+Component statuses follow the rule of :mod:`statusbook.derive.timeline` (worst status wins;
+planned maintenance only where nothing unplanned is as bad), applied to what each record
+holds at ``now`` (:attr:`statusbook.derive.lifecycle.RecordState.held`). The overall
+indicator uses Statuspage's vocabulary so the API can serve it unchanged; people-facing
+labels are the renderers' job (they translate them), so the only English here is
+Statuspage's own documented ``description`` strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
-from statusbook.derive.timeline import statuses_at
-from statusbook.model import Catalog, ComponentStatus, Incident, MaintenanceState, worst_status
+from statusbook.derive.lifecycle import RecordState
+from statusbook.derive.timeline import effective_status
+from statusbook.model import Catalog, ComponentStatus, worst_status
 
 #: Statuspage's ``status.indicator`` values, least to most severe (``maintenance`` aside).
 INDICATORS = ("none", "minor", "major", "critical", "maintenance")
@@ -57,56 +58,30 @@ class OverallStatus:
 
 
 def component_statuses(
-    catalog: Catalog, incidents: Iterable[Incident], now: datetime
+    catalog: Catalog, states: Iterable[RecordState]
 ) -> dict[str, ComponentStatus]:
-    """Every catalog component's status at ``now``, in catalog order."""
-    held = statuses_at(incidents, now)
+    """Every catalog component's status, in catalog order, from what the records hold."""
+    unplanned: dict[str, list[ComponentStatus]] = {}
+    planned: dict[str, list[ComponentStatus]] = {}
+    for state in states:
+        target = planned if state.is_maintenance else unplanned
+        for component, status in state.held.items():
+            target.setdefault(component, []).append(status)
     return {
-        component: held.get(component, (ComponentStatus.OPERATIONAL, False))[0]
+        component: effective_status(unplanned.get(component, ()), planned.get(component, ()))[0]
         for component in catalog.component_ids
     }
 
 
-def overall_status(catalog: Catalog, incidents: Iterable[Incident], now: datetime) -> OverallStatus:
+def overall_status(
+    statuses: Mapping[str, ComponentStatus], active: Iterable[RecordState]
+) -> OverallStatus:
     """The page's roll-up: the worst component status, raised to the impact of any active
     incident (an incident declared critical is critical even before components are set)."""
-    records = list(incidents)
-    worst = worst_status(list(component_statuses(catalog, records, now).values()))
+    worst = worst_status(statuses.values())
     indicator = STATUS_INDICATORS[worst]
-    for incident in active_incidents(records, now):
-        if incident.impact.rank > _RANK[indicator]:
-            indicator = incident.impact.value
+    for state in active:
+        impact = state.record.impact
+        if impact.rank > _RANK[indicator]:
+            indicator = impact.value
     return OverallStatus(indicator, worst)
-
-
-def active_incidents(incidents: Iterable[Incident], now: datetime) -> list[Incident]:
-    """Unresolved incidents (not maintenance) that have started by ``now``, newest first."""
-    active = [
-        incident
-        for incident in incidents
-        if not incident.is_maintenance
-        and incident.started <= now
-        and (incident.resolved is None or incident.resolved > now)
-    ]
-    return sorted(active, key=lambda incident: (incident.started, incident.id), reverse=True)
-
-
-def maintenance_in_progress(incidents: Iterable[Incident], now: datetime) -> list[Incident]:
-    """Maintenance windows in progress at ``now``, earliest start first."""
-    return _maintenance_in_state(incidents, now, MaintenanceState.IN_PROGRESS)
-
-
-def upcoming_maintenance(incidents: Iterable[Incident], now: datetime) -> list[Incident]:
-    """Maintenance still scheduled at ``now``, soonest first."""
-    return _maintenance_in_state(incidents, now, MaintenanceState.SCHEDULED)
-
-
-def _maintenance_in_state(
-    incidents: Iterable[Incident], now: datetime, state: MaintenanceState
-) -> list[Incident]:
-    chosen = [
-        incident
-        for incident in incidents
-        if incident.maintenance is not None and incident.maintenance.state_at(now) is state
-    ]
-    return sorted(chosen, key=lambda incident: (incident.started, incident.id))

@@ -76,6 +76,8 @@ ROLLING_WINDOWS: dict[str, timedelta] = {
 }
 #: Days in the per-day series behind the site's uptime bars.
 SERIES_DAYS = 90
+#: The most recent of those days a narrow screen shows.
+PHONE_DAYS = 30
 
 _HUNDRED = Fraction(100)
 
@@ -169,6 +171,12 @@ def last_days(now: datetime, days: int = SERIES_DAYS, time_zone: str = "UTC") ->
     """The ``days`` local calendar days up to and including the one containing ``now``."""
     today = now.astimezone(ZoneInfo(time_zone)).date()
     return [day_period(today - timedelta(days=back), time_zone) for back in range(days - 1, -1, -1)]
+
+
+def days_span(days: Sequence[Period]) -> Period:
+    """The period that consecutive ``days`` cover, exactly: a figure beside bars for these
+    days then describes what the bars show, not a rolling window reaching past them."""
+    return Period(f"{len(days)}d", "days", days[0].start, days[-1].end)
 
 
 _PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {

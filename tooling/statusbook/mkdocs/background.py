@@ -15,11 +15,9 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
-from statusbook.model import Catalog, Incident
+from statusbook.derive.snapshot import Snapshot
 from statusbook.render.outputs import static_files
 
 _ERROR_FILE = ".error"
@@ -29,16 +27,16 @@ class OutputsError(Exception):
     """Writing the static outputs failed; the message says why."""
 
 
-def _write(catalog: Catalog, incidents: Sequence[Incident], now: datetime, staging: Path) -> None:
-    for path, content in static_files(catalog, incidents, now).items():
+def _write(snapshot: Snapshot, staging: Path) -> None:
+    for path, content in static_files(snapshot).items():
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
 
 
-def _child(catalog: Catalog, incidents: Sequence[Incident], now: datetime, staging: Path) -> None:
+def _child(snapshot: Snapshot, staging: Path) -> None:
     try:
-        _write(catalog, incidents, now, staging)
+        _write(snapshot, staging)
     except BaseException:
         (staging / _ERROR_FILE).write_text(traceback.format_exc(), encoding="utf-8")
         os._exit(1)
@@ -56,16 +54,14 @@ def _can_fork() -> bool:
 class StaticOutputs:
     """Start writing at once (in a child when possible); :meth:`finish` puts files in place."""
 
-    def __init__(
-        self, catalog: Catalog, incidents: Sequence[Incident], now: datetime, site_dir: Path
-    ) -> None:
-        self._job = (catalog, incidents, now)
+    def __init__(self, snapshot: Snapshot, site_dir: Path) -> None:
+        self._snapshot = snapshot
         parent = site_dir.parent if site_dir.parent.is_dir() else None
         self.staging = Path(tempfile.mkdtemp(prefix=".statusbook-static-", dir=parent))
         self.process = None
         if _can_fork():
             context = multiprocessing.get_context("fork")
-            self.process = context.Process(target=_child, args=(*self._job, self.staging))
+            self.process = context.Process(target=_child, args=(snapshot, self.staging))
             self.process.start()
 
     def abandon(self) -> None:
@@ -78,7 +74,7 @@ class StaticOutputs:
     def finish(self, site_dir: Path) -> None:
         try:
             if self.process is None:
-                _write(*self._job, self.staging)
+                _write(self._snapshot, self.staging)
             else:
                 self.process.join()
                 if self.process.exitcode != 0:

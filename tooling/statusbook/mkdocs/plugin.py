@@ -2,7 +2,8 @@
 
 It reads the catalog and records through the core, stops the build with the same
 messages as ``statusbook validate`` when they are broken, adds every page with
-``File.generated`` and hands each page template its data from :mod:`statusbook.views`.
+``File.generated`` and hands each page template its data from :mod:`statusbook.render.pages`,
+built from one :class:`~statusbook.derive.snapshot.Snapshot` that the feeds, API and badges read too.
 Everything else (figures, labels, sanitising) happens in the core.
 """
 
@@ -21,6 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from statusbook.derive.snapshot import derive
 from statusbook.i18n import Translator
 from statusbook.load.catalog import CatalogError, load_catalog
 from statusbook.load.rules import validate_paths
@@ -28,9 +30,10 @@ from statusbook.markup import sanitize
 from statusbook.mkdocs.background import OutputsError, StaticOutputs
 from statusbook.mkdocs.theme import add_theme
 from statusbook.render.outputs import feed_links, notes
+from statusbook.render.pages import build_views
+from statusbook.render.pages.views import SiteViews
 from statusbook.render.problem_report import render
 from statusbook.render.urls import component_url, history_url, incident_url
-from statusbook.render.views import SiteViews, build_views
 from statusbook.timeutil import TimestampError, resolve_now
 
 log = logging.getLogger("mkdocs.plugins.statusbook")
@@ -89,18 +92,15 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             {self.t("nav.history"): "history/index.md"},
             {self.t("nav.uptime"): "uptime/index.md"},
         ]
+        snapshot = derive(self.catalog, result.incidents, self.now)
         self.views = build_views(
-            self.catalog,
-            result.incidents,
-            self.now,
+            snapshot,
             edit_root=site.edit_url,
             record_paths=_record_paths(result.incidents, root),
         )
         self.incidents = result.incidents
         self.feeds = feed_links(self.catalog)
-        self.outputs = StaticOutputs(
-            self.catalog, result.incidents, self.now, Path(config.site_dir)
-        )
+        self.outputs = StaticOutputs(snapshot, Path(config.site_dir))
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -122,7 +122,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
 
         add("index.md", "home", views.home, None, in_nav=True)
         for incident_id, page in views.incidents.items():
-            body = views.records[incident_id].body
+            body = views.records[incident_id].record.body
             add(
                 _source(incident_url(incident_id)),
                 "incident",

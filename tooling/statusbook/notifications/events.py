@@ -32,12 +32,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from statusbook.derive.lifecycle import first_posted, update_transitions
+from statusbook.derive.lifecycle import Post, RecordState
+from statusbook.derive.snapshot import Snapshot
 from statusbook.load.records import parse_source
 from statusbook.model import (
     ComponentStatus,
     Incident,
     MaintenanceState,
+    RecordStatus,
     UpdateStatus,
     Webhook,
     WebhookType,
@@ -58,6 +60,11 @@ class EventKind(StrEnum):
     COMPONENT_UPDATED = "component.updated"
 
 
+#: The kind a clock transition is.
+_CLOCK_KINDS = {
+    "started": EventKind.MAINTENANCE_STARTED,
+    "completed": EventKind.MAINTENANCE_COMPLETED,
+}
 #: The kind an update announces by its status; anything else is a plain update.
 _UPDATE_KINDS = {
     UpdateStatus.RESOLVED: EventKind.INCIDENT_RESOLVED,
@@ -83,9 +90,11 @@ class Event:
     id: str
     kind: EventKind
     at: datetime
-    record: Incident
-    #: The number (from 1) of the update that announced it; ``None`` for the clock's changes.
-    update: int | None
+    #: The record's standing at ``now`` (its record holds what is known then).
+    state: RecordState
+    #: The post that announced it: a written update, or the clock's transition; ``None``
+    #: for a new record (it may carry several updates) and a cancellation by ``state:``.
+    post: Post | None
     #: Component statuses the change set, ``{component: (old, new)}`` within the record.
     changes: Changes = field(default_factory=dict)
     #: For ``component.updated``: which component.
@@ -94,9 +103,20 @@ class Event:
     parent: str | None = None
 
     @property
+    def record(self) -> Incident:
+        return self.state.record
+
+    @property
     def components(self) -> tuple[str, ...]:
         """The components the event is about, for subscription filters."""
         return (self.component,) if self.component else self.record.affected_components
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        """The record's posts up to and including this event's (all of them for a new record)."""
+        if self.post is None:
+            return self.state.posts
+        return self.state.posts[: self.state.posts.index(self.post) + 1]
 
 
 def published(files: Mapping[Path, bytes]) -> dict[str, Published]:
@@ -123,16 +143,17 @@ def published(files: Mapping[Path, bytes]) -> dict[str, Published]:
 
 
 def find_events(
-    base: Mapping[str, Published], current: Iterable[Incident], *, since: datetime, now: datetime
+    base: Mapping[str, Published], snapshot: Snapshot, *, since: datetime
 ) -> list[Event]:
-    """Every change from ``base`` to ``current``, oldest first.
+    """Every change from ``base`` to the snapshot, oldest first.
 
-    ``since`` bounds the clock's transitions (maintenance starting or completing by itself);
-    changes people made are found by comparing the records, whatever their times.
+    Changes people made are found by comparing the records, whatever their times (updates
+    stamped after ``now`` are not in the snapshot yet, so they are not sent yet); the
+    clock's transitions count when they happened in ``(since, now]``.
     """
     events: list[Event] = []
-    for record in current:
-        found = list(_record_events(record, base.get(record.id), since, now))
+    for state in snapshot.records:
+        found = list(_record_events(state, base.get(state.id), since))
         events.extend(found)
         events.extend(_component_events(found))
     events.sort(key=lambda event: (event.at, event.record.id, event.id))
@@ -140,126 +161,55 @@ def find_events(
 
 
 def _record_events(
-    record: Incident, before: Published | None, since: datetime, now: datetime
+    state: RecordState, before: Published | None, since: datetime
 ) -> Iterable[Event]:
-    window = record.maintenance
-    transitions = update_transitions(record)
-    changes_by_update = _update_changes(record, transitions)
+    record = state.record
+    written = [post for post in state.posts if not post.derived]
     if before is None:
-        if window is not None and window.state is MaintenanceState.CANCELLED:
+        if state.status is RecordStatus.CANCELLED:
             return  # planned and called off before anyone was told: nothing to announce
-        count = len(record.updates)
-        kind = EventKind.MAINTENANCE_SCHEDULED if window else EventKind.INCIDENT_CREATED
-        suffix = "scheduled" if window else "created"
+        maintenance = state.is_maintenance
         yield Event(
-            f"{record.id}/{suffix}",
-            kind,
-            first_posted(record),
-            record,
-            count or None,
-            _merge(changes_by_update),
+            f"{record.id}/{'scheduled' if maintenance else 'created'}",
+            EventKind.MAINTENANCE_SCHEDULED if maintenance else EventKind.INCIDENT_CREATED,
+            state.first_posted,
+            state,
+            None,
+            _merge(post.changes for post in written),
         )
-        first_new = count
+        announced = len(written)
     else:
-        first_new = min(before.updates, len(record.updates))
-    for index in range(first_new, len(record.updates)):
-        update = record.updates[index]
-        plain = EventKind.MAINTENANCE_UPDATED if window else EventKind.INCIDENT_UPDATED
-        yield Event(
-            f"{record.id}/u{index + 1}",
-            _UPDATE_KINDS.get(update.status, plain),
-            update.at,
-            record,
-            index + 1,
-            changes_by_update[index],
-        )
-    if window is None:
-        return
-    announced = {update.status for update in record.updates}
-    held = _held(transitions, record)
-    if window.state is MaintenanceState.CANCELLED:
-        if before is not None and not before.cancelled and UpdateStatus.CANCELLED not in announced:
-            last = record.updates[-1].at if record.updates else now
-            yield Event(
-                f"{record.id}/cancelled", EventKind.MAINTENANCE_CANCELLED, last, record, None
-            )
-        return
-    state = window.state_at(now)
-    start = window.started or window.scheduled_start
-    end = window.completed or window.scheduled_end
+        announced = before.updates
+    plain = EventKind.MAINTENANCE_UPDATED if state.is_maintenance else EventKind.INCIDENT_UPDATED
+    for post in state.posts:
+        if post.number is not None and post.number <= announced:
+            continue
+        if post.derived and not since < post.at:
+            continue
+        kind = _CLOCK_KINDS[post.key] if post.derived else _UPDATE_KINDS.get(post.status, plain)
+        yield Event(f"{record.id}/{post.key}", kind, post.at, state, post, post.changes)
     if (
-        state in (MaintenanceState.IN_PROGRESS, MaintenanceState.COMPLETED)
-        and since < start <= now
-        and UpdateStatus.IN_PROGRESS not in announced
+        before is not None
+        and not before.cancelled
+        and state.status is RecordStatus.CANCELLED
+        and all(post.status is not UpdateStatus.CANCELLED for post in written)
     ):
-        changes = {c: (ComponentStatus.OPERATIONAL, s) for c, s in record.components.items()}
         yield Event(
-            f"{record.id}/started", EventKind.MAINTENANCE_STARTED, start, record, None, changes
-        )
-    if (
-        state is MaintenanceState.COMPLETED
-        and since < end <= now
-        and UpdateStatus.COMPLETED not in announced
-    ):
-        changes = {
-            c: (s, ComponentStatus.OPERATIONAL)
-            for c, s in held.items()
-            if s is not ComponentStatus.OPERATIONAL
-        }
-        yield Event(
-            f"{record.id}/completed", EventKind.MAINTENANCE_COMPLETED, end, record, None, changes
+            f"{record.id}/cancelled",
+            EventKind.MAINTENANCE_CANCELLED,
+            state.last_changed,
+            state,
+            None,
         )
 
 
-def _update_changes(record: Incident, transitions: Sequence[Changes]) -> list[Changes]:
-    """Per update, the component statuses it changed.
-
-    A maintenance window holds its components only while it runs, so of its updates only
-    the one announcing the start (the planned statuses begin) and the one announcing the
-    end (they return to operational) change anything; the clock's own start and end are
-    events of their own.
-    """
-    if record.maintenance is None:
-        return list(transitions)
-    result: list[Changes] = []
-    held: dict[str, ComponentStatus] = {}
-    for update, changes in zip(record.updates, transitions, strict=True):
-        held.update({component: new for component, (_old, new) in changes.items()})
-        if update.status is UpdateStatus.IN_PROGRESS:
-            result.append(
-                {
-                    component: (ComponentStatus.OPERATIONAL, status)
-                    for component, status in held.items()
-                    if status is not ComponentStatus.OPERATIONAL
-                }
-            )
-        elif update.status is UpdateStatus.COMPLETED:
-            result.append(
-                {
-                    c: (old, new)
-                    for c, (old, new) in changes.items()
-                    if new is ComponentStatus.OPERATIONAL
-                }
-            )
-        else:
-            result.append({})
-    return result
-
-
-def _merge(transitions: Sequence[Changes]) -> dict[str, tuple[ComponentStatus, ComponentStatus]]:
-    """Several updates' changes as one: the first old status, the last new one."""
+def _merge(changes: Iterable[Changes]) -> dict[str, tuple[ComponentStatus, ComponentStatus]]:
+    """Several posts' changes as one: the first old status, the last new one."""
     merged: dict[str, tuple[ComponentStatus, ComponentStatus]] = {}
-    for changes in transitions:
-        for component, (old, new) in changes.items():
+    for change in changes:
+        for component, (old, new) in change.items():
             merged[component] = (merged.get(component, (old, new))[0], new)
     return {c: (old, new) for c, (old, new) in merged.items() if old is not new}
-
-
-def _held(transitions: Sequence[Changes], record: Incident) -> dict[str, ComponentStatus]:
-    held = dict(record.components)
-    for changes in transitions:
-        held.update({component: new for component, (_old, new) in changes.items()})
-    return held
 
 
 def _component_events(events: Iterable[Event]) -> Iterable[Event]:
@@ -271,8 +221,8 @@ def _component_events(events: Iterable[Event]) -> Iterable[Event]:
                 f"{event.id}/{component}",
                 EventKind.COMPONENT_UPDATED,
                 event.at,
-                event.record,
-                event.update,
+                event.state,
+                event.post,
                 {component: (old, new)},
                 component=component,
                 parent=event.id,

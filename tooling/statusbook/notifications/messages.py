@@ -20,14 +20,14 @@ and a component update's ``id`` is the event id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from statusbook.derive.lifecycle import update_transitions
+from statusbook.derive.lifecycle import Post
+from statusbook.derive.snapshot import Snapshot, derive
 from statusbook.i18n import Translator
-from statusbook.model import Catalog, ComponentStatus, Incident, UpdateStatus, WebhookType
+from statusbook.model import ComponentStatus, RecordStatus, WebhookType
 from statusbook.notifications.events import Event, EventKind
 from statusbook.render.badges import INDICATOR_COLOURS, LABEL_COLOUR
 from statusbook.render.statuspage import StatuspageApi, iso
@@ -73,17 +73,16 @@ class Notice:
 
 
 class Renderer:
-    """Message bodies for one set of current records at one instant."""
+    """Message bodies for the events of one snapshot."""
 
-    def __init__(self, catalog: Catalog, records: Iterable[Incident], now: datetime) -> None:
-        self.catalog = catalog
-        self.records = list(records)
-        self.now = now
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.catalog = catalog = snapshot.catalog
+        self.now = snapshot.now
         self.t = Translator(catalog.site.language, catalog.site.time_zone)
         self.base = site_base(catalog)
         self.names = {component.id: component.name for component in catalog.components}
-        self.api = StatuspageApi(catalog, self.records, now)
-        self._apis: dict[datetime, StatuspageApi] = {now: self.api}
+        self._apis: dict[datetime, StatuspageApi] = {}
 
     def __call__(self, event: Event, webhook_type: WebhookType) -> Json:
         if webhook_type is WebhookType.JSON:
@@ -97,7 +96,8 @@ class Renderer:
         record = event.record
         t = self.t
         held = self._components_at(event)
-        facts = [(t("incident.status"), self._status(event))]
+        status = self._status(event)
+        facts = [(t("incident.status"), status)]
         if not record.is_maintenance:
             facts.append((t("incident.impact"), t(f"impact.{record.impact.value}")))
         if held:
@@ -120,15 +120,19 @@ class Renderer:
                 component=self.names.get(event.component, event.component),
                 status=t(f"status.{new.value}"),
             )
-        update = record.updates[event.update - 1] if event.update else None
+        post = _news(event)
+        text = ""
+        if post is not None:
+            text = plain_text(t(f"post.{post.key}") if post.derived else post.message)
+        moment = _moment(event)
         return Notice(
             headline=headline,
             title=record.title,
-            status=self._status(event),
-            text=plain_text(update.message) if update is not None else "",
+            status=status,
+            text=text,
             facts=tuple(facts),
-            at=_moment(event),
-            when=t.datetime(_moment(event)),
+            at=moment,
+            when=t.datetime(moment),
             link=incident_link(self.base, record.id) if self.base else None,
             link_label=self.t("notify.link"),
             tone=self._tone(event),
@@ -137,33 +141,26 @@ class Renderer:
 
     def _status(self, event: Event) -> str:
         """The lifecycle status as of the event, as the page words it."""
-        record = event.record
-        if event.kind is EventKind.MAINTENANCE_STARTED and event.update is None:
-            return self.t("maintenance.in_progress")
-        if event.kind is EventKind.MAINTENANCE_COMPLETED and event.update is None:
-            return self.t("maintenance.completed")
-        if event.kind is EventKind.MAINTENANCE_CANCELLED and event.update is None:
-            return self.t("maintenance.cancelled")
-        updates = record.updates[: event.update] if event.update else record.updates
-        for update in reversed(updates):
-            if update.status is not UpdateStatus.UPDATE:
-                return self.t(f"update.{update.status.value}")
-        first = UpdateStatus.SCHEDULED if record.is_maintenance else UpdateStatus.INVESTIGATING
-        return self.t(f"update.{first.value}")
+        if event.kind is EventKind.MAINTENANCE_CANCELLED and event.post is None:
+            lifecycle = RecordStatus.CANCELLED
+        else:
+            post = _news(event)
+            lifecycle = post.lifecycle if post else event.state.status
+        if event.record.is_maintenance:
+            return self.t(f"maintenance.{lifecycle.value}")
+        if lifecycle is RecordStatus.POSTMORTEM:
+            lifecycle = RecordStatus.RESOLVED
+        return self.t(f"update.{lifecycle.value}")
 
     def _components_at(self, event: Event) -> dict[str, ComponentStatus]:
         """Each affected component's status in this record right after the event."""
-        record = event.record
         if event.component:
             return {event.component: event.changes[event.component][1]}
         held: dict[str, ComponentStatus] = {}
-        transitions = update_transitions(record)
-        count = event.update if event.update is not None else len(record.updates)
-        for changes in transitions[:count]:
-            held.update({component: new for component, (_old, new) in changes.items()})
-        if not record.updates:
-            held.update(record.components)
-        held.update({component: new for component, (_old, new) in event.changes.items()})
+        for post in event.posts:
+            held.update({component: new for component, (_old, new) in post.changes.items()})
+        if not held:
+            held.update(event.record.components)
         return held
 
     def _tone(self, event: Event) -> str:
@@ -188,15 +185,17 @@ class Renderer:
     # --- Statuspage's webhook body ---------------------------------------------------------
 
     def statuspage(self, event: Event) -> Json:
-        status = self.api.status()
+        api = self._api_at(self.now)
+        status = api.status()
         body: Json = {
             "meta": {"unsubscribe": None, "documentation": DOCUMENTATION},
             "page": {
-                "id": self.api.page_id,
+                "id": api.page_id,
                 "status_indicator": status["indicator"],
                 "status_description": status["description"],
             },
         }
+        then = self._api_at(_moment(event))
         if event.kind is EventKind.COMPONENT_UPDATED and event.component:
             old, new = event.changes[event.component]
             body["component_update"] = {
@@ -206,37 +205,37 @@ class Renderer:
                 "id": event.id,
                 "component_id": event.component,
             }
-            body["component"] = self._api_at(_moment(event)).by_id.get(event.component)
+            body["component"] = then.by_id.get(event.component)
         else:
-            body["incident"] = self._api_at(_moment(event)).incident(_as_of(event))
+            state = then.snapshot.by_id.get(event.record.id, event.state)
+            body["incident"] = then.incident(state)
         return body
 
     def _api_at(self, moment: datetime) -> StatuspageApi:
-        """The API's view at the event, so an old update is sent as it was, not as now."""
+        """The API as it stood at the event, so an old update is sent as it was, not as now."""
         moment = min(moment, self.now)
         if moment not in self._apis:
-            self._apis[moment] = StatuspageApi(self.catalog, self.records, moment)
+            snapshot = self.snapshot
+            if moment != self.now:
+                snapshot = derive(self.catalog, self.snapshot.incidents, moment)
+            self._apis[moment] = StatuspageApi(snapshot)
         return self._apis[moment]
 
 
+def _news(event: Event) -> Post | None:
+    """The post whose words the message carries: the event's, or a new record's latest."""
+    if event.post is not None:
+        return event.post
+    written = [post for post in event.state.posts if not post.derived]
+    return written[-1] if written else None
+
+
 def _moment(event: Event) -> datetime:
-    """When the event's news was current: its (last) update's time, or the clock's change."""
-    if event.update is None:
+    """When the event's news was current: its post's time, or the clock's change."""
+    post = _news(event)
+    if post is None or (event.kind is EventKind.MAINTENANCE_CANCELLED and event.post is None):
         return event.at
-    return event.record.updates[event.update - 1].at
-
-
-def _as_of(event: Event) -> Incident:
-    """The record as it stood when the event's update was posted."""
-    record = event.record
-    if event.update is None or event.update >= len(record.updates):
-        return record
-    at = record.updates[event.update - 1].at
-    return replace(
-        record,
-        updates=record.updates[: event.update],
-        resolved=record.resolved if record.resolved and record.resolved <= at else None,
-    )
+    return post.at
 
 
 # --- receivers -----------------------------------------------------------------------------

@@ -10,14 +10,12 @@ uses colours on which white text reaches WCAG's 4.5:1 contrast.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from statusbook.derive.status import component_statuses, overall_status
+from statusbook.derive.snapshot import Snapshot
 from statusbook.i18n import Translator
-from statusbook.model import Catalog, ComponentStatus, Incident
+from statusbook.model import ComponentStatus
 
 #: Colour per component status: GitHub's Primer palette, each ≥ 4.5:1 against white.
 STATUS_COLOURS: dict[ComponentStatus, str] = {
@@ -64,19 +62,18 @@ class Badge:
         return f"{self.label}: {self.message}"
 
 
-def status_badges(
-    catalog: Catalog, incidents: Sequence[Incident], now: datetime
-) -> tuple[Badge, dict[str, Badge]]:
+def status_badges(snapshot: Snapshot) -> tuple[Badge, dict[str, Badge]]:
     """The site's badge (overall status) and one per component, in the site's language."""
+    catalog = snapshot.catalog
     t = Translator(catalog.site.language, catalog.site.time_zone)
-    overall = overall_status(catalog, incidents, now)
+    overall = snapshot.overall
     site = Badge(
         t("badge.label"), t(f"banner.{overall.indicator}"), INDICATOR_COLOURS[overall.indicator]
     )
     names = {component.id: component.name for component in catalog.components}
     components = {
         component: Badge(names[component], t(f"status.{status.value}"), STATUS_COLOURS[status])
-        for component, status in component_statuses(catalog, incidents, now).items()
+        for component, status in snapshot.components.items()
     }
     return site, components
 

@@ -5,9 +5,10 @@ the whole timeline, newest update first, each with its time and status. The entr
 the incident page's URL, which is made from the record id (the file name) and so never
 changes when the record gains an update; ``updated`` is the record's latest stated change.
 
-Output depends only on the records and the catalog, never on the clock or the build
-time: two builds of the same records are byte-identical, and a feed does not look changed
-to readers just because the site was rebuilt.
+Entries read the snapshot at the build's instant: an update stamped later is not in the
+feed yet, and a maintenance window the clock started or ended carries that transition.
+Nothing else depends on the build time: two builds of the same records are byte-identical,
+and a feed does not look changed to readers just because the site was rebuilt.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
-from statusbook.derive.lifecycle import first_posted, last_changed
+from statusbook.derive.lifecycle import RecordState
 from statusbook.i18n import Translator
 from statusbook.markup import sanitize
-from statusbook.model import Catalog, Incident
+from statusbook.model import Catalog
 from statusbook.render.text import render_markdown
 from statusbook.render.urls import absolute, component_url, incident_link
 
@@ -32,19 +33,22 @@ KIND_SCHEME = "urn:statusbook:kind"
 IMPACT_SCHEME = "urn:statusbook:impact"
 
 
-def feed_records(incidents: Iterable[Incident], component_id: str | None = None) -> list[Incident]:
+def feed_records(
+    states: Iterable[RecordState], component_id: str | None = None
+) -> list[RecordState]:
     """The records a feed lists: most recently changed first, at most :data:`FEED_LIMIT`."""
     chosen = [
-        incident
-        for incident in incidents
-        if component_id is None or component_id in incident.affected_components
+        state
+        for state in states
+        if component_id is None or component_id in state.record.affected_components
     ]
-    chosen.sort(key=lambda incident: (last_changed(incident), incident.id), reverse=True)
+    chosen.sort(key=lambda state: (state.last_changed, state.id), reverse=True)
     return chosen[:FEED_LIMIT]
 
 
-def entry_html(incident: Incident, t: Translator, names: dict[str, str]) -> str:
-    """The timeline as sanitised HTML: affected components, the window, then each update."""
+def entry_html(state: RecordState, t: Translator, names: dict[str, str]) -> str:
+    """The timeline as sanitised HTML: affected components, the window, then each post."""
+    incident = state.record
     parts: list[str] = []
     affected = [names.get(c, c) for c in incident.affected_components]
     if affected:
@@ -58,12 +62,12 @@ def entry_html(incident: Incident, t: Translator, names: dict[str, str]) -> str:
             f"<p><strong>{html.escape(t('incident.window'))}:</strong> "
             f"{_time(window.scheduled_start, t)} – {_time(window.scheduled_end, t)}</p>"
         )
-    for update in reversed(incident.updates):
+    for post in reversed(state.posts):
         parts.append(
-            f"<p><small>{_time(update.at, t)}</small><br>"
-            f"<strong>{html.escape(t(f'update.{update.status.value}'))}</strong></p>"
+            f"<p><small>{_time(post.at, t)}</small><br>"
+            f"<strong>{html.escape(t(f'update.{post.status.value}'))}</strong></p>"
         )
-        parts.append(render_markdown(update.message))
+        parts.append(render_markdown(t(f"post.{post.key}") if post.derived else post.message))
     # Everything above is escaped or already sanitised; cleaning the whole is a second lock.
     return sanitize("\n".join(parts))
 
@@ -74,7 +78,7 @@ def _time(moment: datetime, t: Translator) -> str:
 
 def _generator(
     catalog: Catalog,
-    incidents: Sequence[Incident],
+    states: Sequence[RecordState],
     *,
     base: str,
     component_id: str | None,
@@ -91,7 +95,7 @@ def _generator(
         title = t("feeds.history_title", site=site.name)
     else:
         title = t("feeds.component_title", site=site.name, component=component.name)
-    records = feed_records(incidents, component_id)
+    records = feed_records(states, component_id)
 
     names = {c.id: c.name for c in catalog.components}
     cache = {} if html_cache is None else html_cache
@@ -105,18 +109,19 @@ def _generator(
     # Set explicitly: feedgen would otherwise stamp the clock into lastBuildDate/updated.
     # With no entries yet, the feed dates from when monitoring began.
     monitored = [c.monitored_since for c in catalog.components if c is component or not component]
-    feed.updated(max((last_changed(i) for i in records), default=min(monitored)))
-    for incident in records:
+    feed.updated(max((state.last_changed for state in records), default=min(monitored)))
+    for state in records:
+        incident = state.record
         link = incident_link(base, incident.id)
         entry = feed.add_entry(order="append")
         entry.id(link)
         entry.guid(link, permalink=True)
         entry.title(incident.title)
         entry.link(href=link, rel="alternate")
-        entry.published(first_posted(incident))
-        entry.updated(last_changed(incident))
+        entry.published(state.first_posted)
+        entry.updated(state.last_changed)
         if incident.id not in cache:
-            cache[incident.id] = entry_html(incident, t, names)
+            cache[incident.id] = entry_html(state, t, names)
         entry.content(cache[incident.id], type="html")
         entry.category(
             [
@@ -146,7 +151,7 @@ def _link(feed: FeedGenerator, base: str, self_href: str, page: str) -> FeedGene
 
 def feed_pair(
     catalog: Catalog,
-    incidents: Sequence[Incident],
+    states: Sequence[RecordState],
     *,
     base: str,
     rss_href: str,
@@ -157,7 +162,7 @@ def feed_pair(
     """RSS 2.0 and Atom 1.0 of the same entries, built once (``html_cache`` shares entry
     bodies between the site feed and the component feeds of one build)."""
     feed, page = _generator(
-        catalog, incidents, base=base, component_id=component_id, html_cache=html_cache
+        catalog, states, base=base, component_id=component_id, html_cache=html_cache
     )
     rss = _link(feed, base, rss_href, page).rss_str(pretty=True)
     atom = _link(feed, base, atom_href, page).atom_str(pretty=True)

@@ -16,21 +16,25 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from statusbook.derive.lifecycle import first_posted, last_changed
+from statusbook.derive.lifecycle import RecordState
 from statusbook.i18n import Translator
-from statusbook.model import Catalog, Incident, MaintenanceState
+from statusbook.model import Catalog, RecordStatus
 from statusbook.render.text import plain_text
 from statusbook.render.urls import incident_link
 
 PRODID = "-//statusbook//Scheduled maintenance//EN"
 
 
-def maintenance_window(incident: Incident) -> tuple[datetime, datetime]:
-    """The window to show: actual times where the record has them, else the planned ones."""
-    window = incident.maintenance
+def maintenance_window(state: RecordState) -> tuple[datetime, datetime]:
+    """The window to show: actual times as known at ``now``, else the planned ones."""
+    window = state.record.maintenance
     assert window is not None
-    start = window.started or window.scheduled_start
-    end = window.completed or window.scheduled_end
+    start = state.started or window.scheduled_start
+    end = (
+        state.ended
+        if state.status is RecordStatus.COMPLETED and state.ended
+        else window.scheduled_end
+    )
     if end <= start:  # started late and not finished yet: keep the planned length
         end = start + (window.scheduled_end - window.scheduled_start)
     return start, end
@@ -42,7 +46,7 @@ def event_uid(base: str, incident_id: str) -> str:
 
 def calendar(
     catalog: Catalog,
-    incidents: Iterable[Incident],
+    states: Iterable[RecordState],
     *,
     base: str,
     component_id: str | None = None,
@@ -65,36 +69,36 @@ def calendar(
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", "UTC")
     records = [
-        incident
-        for incident in incidents
-        if incident.maintenance is not None
-        and (component_id is None or component_id in incident.affected_components)
+        state
+        for state in states
+        if state.is_maintenance
+        and (component_id is None or component_id in state.record.affected_components)
     ]
-    records.sort(key=lambda incident: (maintenance_window(incident)[0], incident.id))
-    for incident in records:
-        cal.add_component(_event(incident, base, names, t))
+    records.sort(key=lambda state: (maintenance_window(state)[0], state.id))
+    for state in records:
+        cal.add_component(_event(state, base, names, t))
     return cal.to_ical()
 
 
-def _event(incident: Incident, base: str, names: dict[str, str], t: Translator) -> Event:
-    assert incident.maintenance is not None
-    start, end = maintenance_window(incident)
+def _event(state: RecordState, base: str, names: dict[str, str], t: Translator) -> Event:
+    incident = state.record
+    start, end = maintenance_window(state)
     link = incident_link(base, incident.id)
-    cancelled = incident.maintenance.state is MaintenanceState.CANCELLED
+    cancelled = state.status is RecordStatus.CANCELLED
     lines = []
     affected = [names.get(c, c) for c in incident.affected_components]
     if affected:
         lines += [f"{t('incident.affected')}: {', '.join(affected)}", ""]
-    for update in reversed(incident.updates):
-        lines.append(f"{t(f'update.{update.status.value}')} – {t.datetime(update.at)}")
-        lines += [plain_text(update.message), ""]
+    for post in reversed(state.posts):
+        lines.append(f"{t(f'update.{post.status.value}')} – {t.datetime(post.at)}")
+        lines += [plain_text(t(f"post.{post.key}") if post.derived else post.message), ""]
     lines.append(link)
     event = Event()
     event.add("uid", event_uid(base, incident.id))
-    event.add("dtstamp", last_changed(incident))
-    event.add("created", first_posted(incident))
-    event.add("last-modified", last_changed(incident))
-    event.add("sequence", max(len(incident.updates) + len(incident.corrections) - 1, 0))
+    event.add("dtstamp", state.last_changed)
+    event.add("created", state.first_posted)
+    event.add("last-modified", state.last_changed)
+    event.add("sequence", max(len(state.posts) + len(incident.corrections) - 1, 0))
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", f"{t('kind.maintenance')}: {incident.title}")

@@ -17,12 +17,13 @@ nowhere. The API and badges do not need it and are always written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from statusbook.derive.lifecycle import RecordState
+from statusbook.derive.snapshot import Snapshot
 from statusbook.i18n import Translator
-from statusbook.model import Catalog, Incident
+from statusbook.model import Catalog
 from statusbook.render.badges import badge_endpoint, badge_svg, status_badges
 from statusbook.render.feeds import feed_pair
 from statusbook.render.ical import calendar
@@ -111,27 +112,26 @@ def notes(catalog: Catalog) -> list[str]:
 CALENDAR_HISTORY = timedelta(days=365)
 
 
-def _in_calendar(incident: Incident, now: datetime) -> bool:
-    window = incident.maintenance
+def _in_calendar(state: RecordState, now: datetime) -> bool:
+    window = state.record.maintenance
     if window is None:
         return False
-    return (window.completed or window.scheduled_end) >= now - CALENDAR_HISTORY
+    return (state.ended or window.scheduled_end) >= now - CALENDAR_HISTORY
 
 
-def static_files(
-    catalog: Catalog, incidents: Sequence[Incident], now: datetime
-) -> dict[str, bytes]:
+def static_files(snapshot: Snapshot) -> dict[str, bytes]:
     """Every file, by site-relative path (sorted): the same records and ``now`` give the
     same bytes."""
+    catalog, now = snapshot.catalog, snapshot.now
     files: dict[str, bytes] = {}
     base = site_base(catalog)
     # Each component's records, found once rather than once per feed.
-    scopes: dict[str | None, list[Incident]] = {None: list(incidents)}
+    scopes: dict[str | None, list[RecordState]] = {None: list(snapshot.records)}
     scopes |= {component_id: [] for component_id in catalog.component_ids}
-    for incident in incidents:
-        for component_id in incident.affected_components:
+    for state in snapshot.records:
+        for component_id in state.record.affected_components:
             if component_id in scopes:
-                scopes[component_id].append(incident)
+                scopes[component_id].append(state)
     if base is not None:
         entry_bodies: dict[str, str] = {}
         for component_id, records in scopes.items():
@@ -152,9 +152,9 @@ def static_files(
                 base=base,
                 component_id=component_id,
             )
-    for path, content in api_documents(catalog, incidents, now).items():
+    for path, content in api_documents(snapshot).items():
         files[API_ROOT + path] = content
-    site_badge, component_badges = status_badges(catalog, incidents, now)
+    site_badge, component_badges = status_badges(snapshot)
     for component_id, badge in [(None, site_badge), *component_badges.items()]:
         files[feed_path(component_id, "badge")] = badge_svg(badge)
         files[feed_path(component_id, "badge-endpoint")] = badge_endpoint(badge)

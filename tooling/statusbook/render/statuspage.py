@@ -25,6 +25,10 @@ Deliberate deviations, each because a static site built from Git records differs
   not the page-wide status, which overlapping records may make worse.
 * **status** of an update posted as a plain progress note (``update``) is the lifecycle
   status in force at that point, since Statuspage has no such status.
+* Everything is as known at the build's instant (:mod:`statusbook.derive.snapshot`): an
+  update or resolution stamped later is not there yet, and a maintenance window the clock
+  started or ended carries an update for that transition (ids ``<record id>-started`` and
+  ``<record id>-completed``), as Statuspage's automatic transitions do.
 * **Cancelled maintenance** is left out of every document, as Statuspage deletes a
   cancelled window (the iCalendar feed still shows the cancellation).
 * **incidents.json** lists incidents only; maintenance is in ``scheduled-maintenances.json``
@@ -46,27 +50,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from statusbook.derive.lifecycle import first_posted, last_changed, update_transitions
-from statusbook.derive.status import component_statuses, overall_status
-from statusbook.model import (
-    Catalog,
-    Component,
-    Incident,
-    MaintenanceState,
-    UpdateStatus,
-    worst_status,
-)
+from statusbook.derive.lifecycle import Post, RecordState
+from statusbook.derive.snapshot import Snapshot
+from statusbook.i18n import Translator
+from statusbook.model import Catalog, Component, RecordStatus, UpdateStatus, worst_status
 from statusbook.render.text import plain_text
 from statusbook.render.urls import incident_link, site_base
 
 #: Statuspage's page size for ``incidents.json`` and ``scheduled-maintenances.json``.
 LIST_LIMIT = 50
-UNRESOLVED = ("investigating", "identified", "monitoring")
 ACTIVE_MAINTENANCE = ("in_progress", "verifying")
 #: Document paths under ``api/v2/``.
 DOCUMENTS = (
@@ -116,22 +112,18 @@ def dumps(document: Json) -> bytes:
 
 
 class StatuspageApi:
-    """Builds every document for one set of records at one instant."""
+    """Builds every document from one snapshot."""
 
-    def __init__(self, catalog: Catalog, incidents: Iterable[Incident], now: datetime) -> None:
-        self.catalog = catalog
-        self.now = now
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.catalog = catalog = snapshot.catalog
+        self.now = snapshot.now
         #: Cancelled windows do not exist for Statuspage consumers.
-        self.records = [
-            incident
-            for incident in incidents
-            if incident.maintenance is None
-            or incident.maintenance.state is not MaintenanceState.CANCELLED
-        ]
+        self.records = [s for s in snapshot.records if s.status is not RecordStatus.CANCELLED]
         self.base = site_base(catalog)
         self.page_id = page_id(catalog)
         self.names = {component.id: component.name for component in catalog.components}
-        self.statuses = component_statuses(catalog, self.records, now)
+        self.statuses = snapshot.components
         self.touched = self._component_updated_at()
         self.components = self._components()
         self.by_id = {component["id"]: component for component in self.components}
@@ -145,27 +137,21 @@ class StatuspageApi:
         still open. A history of thousands of records then costs no more than a short one,
         and every ``incidents/<id>.json`` is reachable from a list, as on Statuspage.
         """
-        incidents = [r for r in self.records if r.maintenance is None]
-        maintenance = [r for r in self.records if r.maintenance is not None]
-        incidents.sort(key=lambda r: (r.started, r.id), reverse=True)
-        maintenance.sort(key=lambda r: (_scheduled_for(r), r.id), reverse=True)
-        open_incidents = [r for r in incidents if r.resolved is None or r.resolved > self.now]
-        current = [
-            r
-            for r in maintenance
-            if r.maintenance is not None
-            and r.maintenance.state_at(self.now)
-            in (MaintenanceState.SCHEDULED, MaintenanceState.IN_PROGRESS)
-        ]
+        incidents = [s for s in self.records if not s.is_maintenance]
+        maintenance = [s for s in self.records if s.is_maintenance]
+        incidents.sort(key=lambda s: (s.record.started, s.id), reverse=True)
+        maintenance.sort(key=lambda s: (_scheduled_for(s), s.id), reverse=True)
+        open_incidents = [s for s in incidents if s.is_open]
+        current = [s for s in maintenance if s.is_open]
         shown = [*incidents[:LIST_LIMIT], *open_incidents, *maintenance[:LIST_LIMIT], *current]
         built: dict[str, Json] = {}
-        for record in shown:
-            if record.id not in built:
-                built[record.id] = self.incident(record)
-        incident_objects = [built[r.id] for r in incidents[:LIST_LIMIT]]
-        unresolved = [built[r.id] for r in open_incidents if built[r.id]["status"] in UNRESOLVED]
-        maintenance_objects = [built[r.id] for r in maintenance[:LIST_LIMIT]]
-        current_objects = [built[r.id] for r in reversed(current)]
+        for state in shown:
+            if state.id not in built:
+                built[state.id] = self.incident(state)
+        incident_objects = [built[s.id] for s in incidents[:LIST_LIMIT]]
+        unresolved = [built[s.id] for s in open_incidents]
+        maintenance_objects = [built[s.id] for s in maintenance[:LIST_LIMIT]]
+        current_objects = [built[s.id] for s in reversed(current)]
         upcoming = [m for m in current_objects if m["status"] == "scheduled"]
         active = [m for m in current_objects if m["status"] in ACTIVE_MAINTENANCE]
         page = self.page()
@@ -197,9 +183,7 @@ class StatuspageApi:
         return documents
 
     def page(self) -> Json:
-        changes = [self.touched[c] for c in self.touched]
-        changes += [_changed_by(r, self.now) for r in self.records]
-        changes = [c for c in changes if c <= self.now]
+        changes = [*self.touched.values(), *(s.last_changed for s in self.records)]
         return {
             "id": self.page_id,
             "name": self.catalog.site.name,
@@ -209,7 +193,7 @@ class StatuspageApi:
         }
 
     def status(self) -> Json:
-        overall = overall_status(self.catalog, self.records, self.now)
+        overall = self.snapshot.overall
         return {"indicator": overall.indicator, "description": overall.description}
 
     # --- components ----------------------------------------------------------------------
@@ -217,21 +201,11 @@ class StatuspageApi:
     def _component_updated_at(self) -> dict[str, datetime]:
         """When each component's status last changed by a record, at or before ``now``."""
         latest = {c.id: c.monitored_since for c in self.catalog.components}
-        for record in self.records:
-            moments: list[tuple[datetime, str]] = []
-            if record.maintenance is not None:
-                moments += [
-                    (m, c)
-                    for m in _window_moments(record, self.now)
-                    for c in record.affected_components
-                ]
-            else:
-                moments += [(at, c) for at, c, _ in record.status_changes()]
-                if record.resolved is not None:
-                    moments += [(record.resolved, c) for c in record.affected_components]
-            for moment, component in moments:
-                if component in latest and latest[component] < moment <= self.now:
-                    latest[component] = moment
+        for state in self.records:
+            for post in state.posts:
+                for component in post.changes:
+                    if component in latest and latest[component] < post.at:
+                        latest[component] = post.at
         return latest
 
     def _component(self, component: Component, position: int) -> Json:
@@ -295,21 +269,21 @@ class StatuspageApi:
 
     # --- incidents and maintenance -------------------------------------------------------
 
-    def incident(self, record: Incident) -> Json:
-        status = self._status(record)
+    def incident(self, state: RecordState) -> Json:
+        record = state.record
         item: Json = {
             "id": record.id,
             "name": record.title,
-            "status": status,
-            "created_at": iso(first_posted(record)),
-            "updated_at": iso(_changed_by(record, self.now)),
-            "monitoring_at": _monitoring_at(record),
-            "resolved_at": self._resolved_at(record),
+            "status": state.status.value,
+            "created_at": iso(state.first_posted),
+            "updated_at": iso(state.last_changed),
+            "monitoring_at": _monitoring_at(state),
+            "resolved_at": iso(state.ended) if state.ended and not state.is_open else None,
             "impact": "maintenance" if record.maintenance is not None else record.impact.value,
             "shortlink": incident_link(self.base, record.id) if self.base else None,
             "started_at": iso(record.started),
             "page_id": self.page_id,
-            "incident_updates": self._updates(record),
+            "incident_updates": self._updates(state),
             "components": [self.by_id[c] for c in record.affected_components if c in self.by_id],
         }
         if record.maintenance is not None:
@@ -317,59 +291,30 @@ class StatuspageApi:
             item["scheduled_until"] = iso(record.maintenance.scheduled_end)
         else:
             postmortem = record.postmortem
-            published = postmortem.published if postmortem is not None else None
-            if postmortem is None or published is None or published > self.now:
+            if postmortem is None or postmortem.published is None:
                 item["postmortem_body"] = None
                 item["postmortem_published_at"] = None
             else:
                 text = f"{postmortem.summary}\n\n{postmortem.root_cause}"
                 item["postmortem_body"] = plain_text(text)
-                item["postmortem_published_at"] = iso(published)
+                item["postmortem_published_at"] = iso(postmortem.published)
         return item
 
-    def _status(self, record: Incident) -> str:
-        if record.maintenance is not None:
-            state = record.maintenance.state_at(self.now)
-            if state is MaintenanceState.IN_PROGRESS:
-                verifying = record.lifecycle_status is UpdateStatus.VERIFYING
-                return "verifying" if verifying else "in_progress"
-            return state.value
-        if record.resolved is not None and record.resolved <= self.now:
-            postmortem = record.postmortem
-            if postmortem is not None and postmortem.published and postmortem.published <= self.now:
-                return "postmortem"
-            return "resolved"
-        lifecycle = record.lifecycle_status
-        return lifecycle.value if lifecycle and lifecycle.value in UNRESOLVED else "investigating"
-
-    def _resolved_at(self, record: Incident) -> str | None:
-        if record.maintenance is not None:
-            window = record.maintenance
-            if window.state_at(self.now) is MaintenanceState.COMPLETED:
-                return iso(window.completed or window.scheduled_end)
-            return None
-        if record.resolved is not None and record.resolved <= self.now:
-            return iso(record.resolved)
-        return None
-
-    def _updates(self, record: Incident) -> list[Json]:
+    def _updates(self, state: RecordState) -> list[Json]:
         """Newest first, each with the component statuses it set."""
-        maintenance = record.maintenance is not None
-        lifecycle = "scheduled" if maintenance else "investigating"
+        t = self._translator()
         items = []
-        transitions = update_transitions(record)
-        for index, (update, changes) in enumerate(zip(record.updates, transitions, strict=True)):
-            if update.status not in (UpdateStatus.UPDATE, UpdateStatus.CANCELLED):
-                lifecycle = update.status.value
+        for post in state.posts:
+            message = t(f"post.{post.key}") if post.derived else post.message
             items.append(
                 {
-                    "id": f"{record.id}-u{index + 1}",
-                    "status": lifecycle,
-                    "body": plain_text(update.message),
-                    "incident_id": record.id,
-                    "created_at": iso(update.at),
-                    "updated_at": iso(update.at),
-                    "display_at": iso(update.at),
+                    "id": f"{state.id}-{post.key}",
+                    "status": _update_status(post),
+                    "body": plain_text(message),
+                    "incident_id": state.id,
+                    "created_at": iso(post.at),
+                    "updated_at": iso(post.at),
+                    "display_at": iso(post.at),
                     "affected_components": [
                         {
                             "code": component,
@@ -377,7 +322,7 @@ class StatuspageApi:
                             "old_status": old.value,
                             "new_status": new.value,
                         }
-                        for component, (old, new) in changes.items()
+                        for component, (old, new) in post.changes.items()
                     ]
                     or None,
                     "deliver_notifications": True,
@@ -387,42 +332,31 @@ class StatuspageApi:
             )
         return items[::-1]
 
+    def _translator(self) -> Translator:
+        site = self.catalog.site
+        return Translator(site.language, site.time_zone)
 
-def _scheduled_for(record: Incident) -> datetime:
-    assert record.maintenance is not None
-    return record.maintenance.scheduled_start
+
+def _update_status(post: Post) -> str:
+    """An update's status as Statuspage knows it: a plain note carries the lifecycle, and a
+    resolved incident's updates never read as ``postmortem``."""
+    if post.lifecycle is RecordStatus.POSTMORTEM:
+        return RecordStatus.RESOLVED.value
+    return post.lifecycle.value
 
 
-def _monitoring_at(record: Incident) -> str | None:
-    for update in record.updates:
-        if update.status is UpdateStatus.MONITORING:
-            return iso(update.at)
+def _scheduled_for(state: RecordState) -> datetime:
+    assert state.record.maintenance is not None
+    return state.record.maintenance.scheduled_start
+
+
+def _monitoring_at(state: RecordState) -> str | None:
+    for post in state.posts:
+        if post.status is UpdateStatus.MONITORING:
+            return iso(post.at)
     return None
 
 
-def _changed_by(record: Incident, now: datetime) -> datetime:
-    """The record's last change as seen at ``now``: its stated changes, plus a window's
-    start and end once they have passed (Statuspage moves maintenance on by itself)."""
-    return max([last_changed(record), *_window_moments(record, now)])
-
-
-def _window_moments(record: Incident, now: datetime) -> list[datetime]:
-    """A window's start once it has begun, and its end once it is over."""
-    if record.maintenance is None:
-        return []
-    interval = record.maintenance.interval_at(now)
-    if interval is None:
-        return []
-    if record.maintenance.state_at(now) is MaintenanceState.IN_PROGRESS:
-        return [interval[0]]
-    return list(interval)
-
-
-def api_documents(
-    catalog: Catalog, incidents: Sequence[Incident], now: datetime
-) -> dict[str, bytes]:
+def api_documents(snapshot: Snapshot) -> dict[str, bytes]:
     """Every document as bytes, keyed by its path under ``api/v2/``."""
-    return {
-        path: dumps(document)
-        for path, document in StatuspageApi(catalog, incidents, now).documents().items()
-    }
+    return {path: dumps(document) for path, document in StatuspageApi(snapshot).documents().items()}

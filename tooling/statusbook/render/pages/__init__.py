@@ -1,0 +1,39 @@
+"""Page data for the status site, read from one snapshot (see :mod:`.views` for the shapes).
+
+:func:`build_views` is the entry point: the home page (:mod:`.home`), one page per record
+(:mod:`.records`), history by quarter (:mod:`.history`), the uptime page and a page per
+component (:mod:`.components`).
+"""
+
+from __future__ import annotations
+
+from statusbook.derive.snapshot import Snapshot
+from statusbook.render.pages.components import ComponentViews
+from statusbook.render.pages.history import history_pages
+from statusbook.render.pages.home import home_page
+from statusbook.render.pages.labels import Labels
+from statusbook.render.pages.records import RecordViews
+from statusbook.render.pages.views import SiteViews
+
+
+def build_views(
+    snapshot: Snapshot,
+    *,
+    edit_root: str | None = None,
+    record_paths: dict[str, str] | None = None,
+) -> SiteViews:
+    """Every page's data at the snapshot's instant, in the site's language."""
+    labels = Labels(snapshot.catalog)
+    records = RecordViews(labels, edit_root=edit_root, paths=record_paths or {})
+    components = ComponentViews(snapshot, labels)
+    summaries = {state.id: records.summary(state) for state in snapshot.records}
+    return SiteViews(
+        home=home_page(snapshot, labels, components.rows, summaries),
+        incidents={
+            state.id: records.page(state, summaries[state.id]) for state in snapshot.records
+        },
+        history=history_pages(snapshot, labels, summaries),
+        uptime=components.uptime_page(),
+        components=components.pages(summaries),
+        records=dict(snapshot.by_id),
+    )

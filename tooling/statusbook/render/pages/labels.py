@@ -1,0 +1,80 @@
+"""Words, icons and formatted figures for page data, in the site's language and zone."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from statusbook.derive.lifecycle import Post, RecordState
+from statusbook.i18n import Translator
+from statusbook.model import Catalog, ComponentStatus, RecordStatus
+from statusbook.render.pages.views import Label, Moment
+from statusbook.timeutil import format_timestamp
+
+STATUS_ICONS = {
+    ComponentStatus.OPERATIONAL: "✓",
+    ComponentStatus.UNDER_MAINTENANCE: "🔧",
+    ComponentStatus.DEGRADED_PERFORMANCE: "▲",
+    ComponentStatus.PARTIAL_OUTAGE: "◆",
+    ComponentStatus.MAJOR_OUTAGE: "✕",
+}
+INDICATOR_ICONS = {"none": "✓", "minor": "▲", "major": "◆", "critical": "✕", "maintenance": "🔧"}
+_CLOSED_ICON, _OPEN_ICON = "✓", "●"
+
+
+class Labels:
+    """Translated labels for one catalog: statuses, instants, percentages."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.t = Translator(catalog.site.language, catalog.site.time_zone)
+        self.zone = ZoneInfo(catalog.site.time_zone)
+        self.names = {component.id: component.name for component in catalog.components}
+
+    def moment(self, value: datetime) -> Moment:
+        return Moment(format_timestamp(value), self.t.datetime(value))
+
+    def window(self, start: datetime, end: datetime) -> tuple[Moment, Moment]:
+        """Start and end, the end without its date when both fall on one local day."""
+        same_day = start.astimezone(self.zone).date() == end.astimezone(self.zone).date()
+        closing = self.t.time(end) if same_day else self.t.datetime(end)
+        return self.moment(start), Moment(format_timestamp(end), closing)
+
+    def status(self, status: ComponentStatus) -> Label:
+        return Label(status.value, self.t(f"status.{status.value}"), STATUS_ICONS[status])
+
+    def record_status(self, state: RecordState) -> Label:
+        """Where a record stands, in maintenance words for maintenance."""
+        status = state.status
+        if state.is_maintenance:
+            return Label(status.value, self.t(f"maintenance.{status.value}"))
+        if status is RecordStatus.POSTMORTEM:
+            status = RecordStatus.RESOLVED
+        icon = _OPEN_ICON if state.is_open else _CLOSED_ICON
+        return Label(status.value, self.t(f"update.{status.value}"), icon)
+
+    def post_status(self, post: Post) -> Label:
+        return Label(post.status.value, self.t(f"update.{post.status.value}"))
+
+    def post_message(self, post: Post) -> str:
+        """A derived post's words (the clock wrote no message); a written post's own."""
+        return self.t(f"post.{post.key}") if post.derived else post.message
+
+    def component_name(self, component_id: str) -> str:
+        return self.names.get(component_id, component_id)
+
+    def percent(self, value: Fraction | None) -> str | None:
+        """Uptime, rounded down: a status page never shows more availability than there was."""
+        if value is None:
+            return None
+        digits = _digits(value)
+        scale = 10**digits
+        return self.t.percent(float(Fraction(math.floor(value * scale), scale)), digits)
+
+
+def _digits(value: Fraction) -> int:
+    """Whole 100 % when perfect; three decimals in the 99.99s, where SLAs live; else two."""
+    if value >= 100:
+        return 0
+    return 3 if value >= Fraction(9999, 100) else 2

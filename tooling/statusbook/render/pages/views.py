@@ -1,0 +1,222 @@
+"""What each page shows, as plain data for templates.
+
+Nothing here knows MkDocs; the plugin hands these objects to Jinja templates, and any
+other renderer could. Texts are already translated; HTML is only ever
+:class:`statusbook.render.text.SafeHTML` (sanitised), everything else is escaped by the
+templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from statusbook.derive.lifecycle import RecordState
+
+
+@dataclass(frozen=True)
+class Moment:
+    """An instant for a ``<time>`` element: machine value, and text in the site's zone."""
+
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Label:
+    """A status-like value with its translated text and icon (colour is never alone)."""
+
+    value: str
+    text: str
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of a record's facts: a label and either instants or a text."""
+
+    label: str
+    moments: tuple[Moment, ...] = ()
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Bar:
+    day: str
+    level: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TroubleDay:
+    text: str
+    incidents: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class BarsFigure:
+    """The legend under the bars for one screen width: the first day shown and the uptime
+    of exactly the days shown."""
+
+    days: int
+    since: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    id: str
+    name: str
+    description: str | None
+    status: Label
+    url: str
+    bars: tuple[Bar, ...]
+    #: Wide screens first (every bar), then narrow ones (the most recent bars).
+    figures: tuple[BarsFigure, ...]
+    trouble_days: tuple[TroubleDay, ...]
+
+
+@dataclass(frozen=True)
+class GroupRows:
+    name: str | None
+    components: tuple[ComponentRow, ...]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    component: str
+    status: Label
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    at: Moment
+    status: Label
+    html: str
+    author: str | None
+    changes: tuple[StatusChange, ...]
+
+
+@dataclass(frozen=True)
+class ActionItemView:
+    title: str
+    owner: str
+    status: Label
+    due: str | None
+    link: str | None
+
+
+@dataclass(frozen=True)
+class PostmortemView:
+    summary_html: str
+    root_cause_html: str
+    published: Moment | None
+    action_items: tuple[ActionItemView, ...]
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    """A record as listed on the home, history and component pages."""
+
+    id: str
+    url: str
+    title: str
+    kind: Label
+    impact: Label
+    state: Label
+    #: When it happened: the start, or a window's start and end.
+    when: tuple[Moment, ...]
+    #: How long it lasted, once it is over.
+    duration: str | None
+    components: tuple[str, ...]
+    latest: UpdateView | None
+    is_maintenance: bool
+    #: The start used for ordering lists (ISO 8601).
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class IncidentPage:
+    summary: IncidentSummary
+    #: Only facts true at the build's instant, worded for the record's kind.
+    facts: tuple[Fact, ...]
+    #: Each affected component with its current status in this record.
+    affected: tuple[StatusChange, ...]
+    timeline: tuple[UpdateView, ...]
+    postmortem: PostmortemView | None
+    edit_url: str | None
+    corrections: tuple[tuple[Moment, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class HomePage:
+    overall: Label
+    groups: tuple[GroupRows, ...]
+    active: tuple[IncidentSummary, ...]
+    maintenance_now: tuple[IncidentSummary, ...]
+    maintenance_next: tuple[IncidentSummary, ...]
+    recent: tuple[IncidentSummary, ...]
+    last_updated: Moment
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    key: str
+    title: str
+    incidents: tuple[IncidentSummary, ...]
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    key: str
+    title: str
+    url: str
+    months: tuple[MonthGroup, ...]
+    newer: tuple[str, str] | None = None
+    older: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class SlaCell:
+    period: str
+    uptime: str
+    target: str
+    verdict: Label
+    budget: str
+    downtime: str
+    in_progress: bool
+
+
+@dataclass(frozen=True)
+class UptimeRow:
+    component: ComponentRow
+    target: str | None
+    windows: tuple[tuple[str, str], ...]
+    months: tuple[SlaCell, ...]
+
+
+@dataclass(frozen=True)
+class UptimePage:
+    intro: str
+    rows: tuple[UptimeRow, ...]
+
+
+@dataclass(frozen=True)
+class ComponentPage:
+    row: ComponentRow
+    uptime: UptimeRow
+    sla: str | None
+    monitored_since: str
+    incidents: tuple[IncidentSummary, ...]
+    more: bool
+
+
+@dataclass
+class SiteViews:
+    """Every page's data, computed once per build."""
+
+    home: HomePage
+    incidents: dict[str, IncidentPage]
+    history: list[HistoryPage]
+    uptime: UptimePage
+    components: dict[str, ComponentPage]
+    records: dict[str, RecordState] = field(default_factory=dict)
