@@ -18,7 +18,7 @@ from statusbook.importers import (
     read_cstate,
     read_statuspage,
 )
-from statusbook.io.paths import display_path
+from statusbook.paths import display_path
 from statusbook.render.problem_report import render
 
 dry_run_option = click.option(

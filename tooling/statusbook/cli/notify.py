@@ -20,6 +20,7 @@ from statusbook.cli.common import (
 )
 from statusbook.derive.snapshot import derive
 from statusbook.io.git import GitError, commit_time, files_at, repository_root, resolve_commit
+from statusbook.load.records import is_record_name
 from statusbook.load.rules import validate_paths
 from statusbook.model import Catalog, Webhook
 from statusbook.notifications.delivery import (
@@ -165,7 +166,7 @@ def notify(
 def _base(catalog: Catalog, revision: str) -> tuple[dict[Path, bytes], datetime]:
     """The records at ``revision`` and its commit time (the clock's changes count after it)."""
     try:
-        files = files_at(revision, catalog.records_dir)
+        files = files_at(revision, catalog.records_dir, is_record_name)
         root = repository_root(catalog.records_dir)
         commit = resolve_commit(root, revision)
         return files, commit_time(root, commit)

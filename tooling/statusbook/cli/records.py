@@ -28,7 +28,6 @@ from statusbook.edit import records as edit
 from statusbook.edit.when import HELP as WHEN_HELP
 from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_label, zone_named
 from statusbook.importers.github_issue import SelfServiceError, draft_from_event
-from statusbook.io.paths import display_path
 from statusbook.load.records import read_source
 from statusbook.load.rules import check_record, validate_paths
 from statusbook.model import (
@@ -40,6 +39,7 @@ from statusbook.model import (
     Kind,
     UpdateStatus,
 )
+from statusbook.paths import display_path
 from statusbook.render.problem_report import render
 from statusbook.timeutil import format_timestamp
 

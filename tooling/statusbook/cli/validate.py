@@ -18,7 +18,7 @@ from statusbook.cli.common import (
 )
 from statusbook.io.git import GitError, files_at
 from statusbook.load.guard import Escapes, compare
-from statusbook.load.records import discover
+from statusbook.load.records import discover, is_record_name
 from statusbook.load.rules import validate_paths
 from statusbook.load.schema import catalog_json_schema, record_json_schema
 from statusbook.model import Catalog
@@ -98,7 +98,7 @@ def _history(catalog: Catalog, base: str, escapes: Escapes) -> list[Problem]:
     """Compare the whole records folder with ``base``: a deleted record has no path to name,
     so the history guard never narrows to the PATHS given."""
     try:
-        published = files_at(base, catalog.records_dir)
+        published = files_at(base, catalog.records_dir, is_record_name)
     except GitError as error:
         raise HistoryError(f"--base {base}: {error}") from None
     current: dict[Path, bytes] = {}

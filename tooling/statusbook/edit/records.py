@@ -31,7 +31,6 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from statusbook.edit import roundtrip
 from statusbook.io.atomic import write_atomic
-from statusbook.io.paths import display_path
 from statusbook.load.catalog import CatalogError, load_catalog
 from statusbook.load.frontmatter import FrontMatter, FrontMatterError, split_front_matter
 from statusbook.load.records import discover, parse_source
@@ -46,6 +45,7 @@ from statusbook.model import (
     Kind,
     UpdateStatus,
 )
+from statusbook.paths import display_path
 from statusbook.problems import Problem
 from statusbook.timeutil import format_timestamp
 

@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-
-from statusbook.load.records import is_record_name
 
 
 class GitError(Exception):
     """git is missing, the folder is not in a repository, or the revision is unknown."""
 
 
-def files_at(revision: str, folder: Path) -> dict[Path, bytes]:
-    """Record files under ``folder`` at ``revision``, keyed by their working-tree path.
-
-    Only names that :func:`statusbook.records.discover` would pick up are read, so drafts
-    (``_x.md``) and READMEs are not published records here either.
-    """
+def files_at(
+    revision: str, folder: Path, wanted: Callable[[str], bool] = lambda name: True
+) -> dict[Path, bytes]:
+    """Files under ``folder`` at ``revision`` whose name is ``wanted``, keyed by their
+    working-tree path (the caller passes the record-name rule, so drafts and READMEs are
+    left out here exactly as when reading the working tree)."""
     folder = folder.resolve()
     root = repository_root(folder)
     commit = resolve_commit(root, revision)
@@ -41,7 +40,7 @@ def files_at(revision: str, folder: Path) -> dict[Path, bytes]:
         meta, _, name = entry.partition(b"\t")
         _mode, kind, oid = meta.decode("ascii").split()
         path = name.decode("utf-8", errors="surrogateescape")
-        if kind == "blob" and is_record_name(path.rsplit("/", 1)[-1]):
+        if kind == "blob" and wanted(path.rsplit("/", 1)[-1]):
             blobs.append((oid, path))
     contents = _read_blobs(root, [oid for oid, _ in blobs])
     return {root / path: data for (oid, path), data in zip(blobs, contents, strict=True)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from statusbook.io.paths import display_path
+from statusbook.paths import display_path
 from statusbook.problems import Problem
 
 FORMATS = ("text", "github", "json")
