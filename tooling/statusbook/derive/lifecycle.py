@@ -234,7 +234,7 @@ def _incident_posts(record: Incident) -> Iterator[Post]:
     lifecycle = open_so_far = RecordStatus.INVESTIGATING
     for index, update in enumerate(record.updates):
         sets = list(record.components.items()) if index == 0 else []
-        changes = _apply(held, [*sets, *update.components.items()])
+        changes: Changes = _apply(held, [*sets, *update.components.items()])
         announced = _ANNOUNCED.get(update.status)
         if announced is not None and announced.is_open:
             lifecycle = open_so_far = announced

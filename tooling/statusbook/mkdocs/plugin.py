@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -20,7 +20,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from statusbook.derive.snapshot import derive
 from statusbook.i18n import Translator
@@ -121,13 +123,13 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             self.page_views[src_uri] = (kind, view, meta)
 
         add("index.md", "home", views.home, None, in_nav=True)
-        for incident_id, page in views.incidents.items():
+        for incident_id, record_page in views.incidents.items():
             body = views.records[incident_id].record.body
             add(
                 _source(incident_url(incident_id)),
                 "incident",
-                page,
-                page.summary.title,
+                record_page,
+                record_page.summary.title,
                 body,
                 in_nav=False,
             )
@@ -139,12 +141,16 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
                 self.t("history.title"),
                 in_nav=True,
             )
-        for page in views.history:
-            add(_source(history_url(page.key)), "history", page, page.title, in_nav=False)
+        for quarter in views.history:
+            add(_source(history_url(quarter.key)), "history", quarter, quarter.title, in_nav=False)
         add("uptime/index.md", "uptime", views.uptime, self.t("uptime.title"), in_nav=True)
-        for component_id, page in views.components.items():
+        for component_id, component_page in views.components.items():
             add(
-                _source(component_url(component_id)), "component", page, page.row.name, in_nav=False
+                _source(component_url(component_id)),
+                "component",
+                component_page,
+                component_page.row.name,
+                in_nav=False,
             )
         return files
 
@@ -163,16 +169,18 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         return html
 
     def on_page_context(
-        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        # Jinja takes any key; MkDocs types only its own, so ours go in through a plain view.
+        extra = cast(dict[str, Any], context)
         entry = self.page_views.get(page.file.src_uri)
         if entry is not None:
             kind, view, _ = entry
-            context["sb_kind"] = kind
-            context["sb"] = view
-        context["t"] = self.t
-        context["sb_site"] = self.catalog.site
-        context["sb_feeds"] = self.feeds
+            extra["sb_kind"] = kind
+            extra["sb"] = view
+        extra["t"] = self.t
+        extra["sb_site"] = self.catalog.site
+        extra["sb_feeds"] = self.feeds
         return context
 
     def on_post_build(self, config: MkDocsConfig) -> None:

@@ -77,7 +77,8 @@ def calendar(
     records.sort(key=lambda state: (maintenance_window(state)[0], state.id))
     for state in records:
         cal.add_component(_event(state, base, names, t))
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data
 
 
 def _event(state: RecordState, base: str, names: dict[str, str], t: Translator) -> Event:

@@ -134,28 +134,28 @@ def static_files(snapshot: Snapshot) -> dict[str, bytes]:
                 scopes[component_id].append(state)
     if base is not None:
         entry_bodies: dict[str, str] = {}
-        for component_id, records in scopes.items():
+        for scope, records in scopes.items():
             rss, atom = feed_pair(
                 catalog,
                 records,
                 base=base,
-                rss_href=feed_path(component_id, "rss"),
-                atom_href=feed_path(component_id, "atom"),
-                component_id=component_id,
+                rss_href=feed_path(scope, "rss"),
+                atom_href=feed_path(scope, "atom"),
+                component_id=scope,
                 html_cache=entry_bodies,
             )
-            files[feed_path(component_id, "rss")] = rss
-            files[feed_path(component_id, "atom")] = atom
-            files[feed_path(component_id, "calendar")] = calendar(
+            files[feed_path(scope, "rss")] = rss
+            files[feed_path(scope, "atom")] = atom
+            files[feed_path(scope, "calendar")] = calendar(
                 catalog,
                 [record for record in records if _in_calendar(record, now)],
                 base=base,
-                component_id=component_id,
+                component_id=scope,
             )
     for path, content in api_documents(snapshot).items():
         files[API_ROOT + path] = content
     site_badge, component_badges = status_badges(snapshot)
-    for component_id, badge in [(None, site_badge), *component_badges.items()]:
-        files[feed_path(component_id, "badge")] = badge_svg(badge)
-        files[feed_path(component_id, "badge-endpoint")] = badge_endpoint(badge)
+    for scope, badge in [(None, site_badge), *component_badges.items()]:
+        files[feed_path(scope, "badge")] = badge_svg(badge)
+        files[feed_path(scope, "badge-endpoint")] = badge_endpoint(badge)
     return dict(sorted(files.items()))

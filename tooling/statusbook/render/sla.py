@@ -10,7 +10,10 @@ decided on the exact values, never on the rounded ones:
   can never print as a met 99.95;
 * error-budget minutes are rounded half-even to 3 decimals, budget percentages to 2;
 * undefined values (uptime with nothing observed, budget percentages of a zero budget,
-  anything budget-related without a target) are ``null`` in JSON and empty in CSV.
+  anything budget-related without a target) are ``null`` in JSON and empty in CSV;
+* once more downtime is used than the budget allows, ``remaining_minutes`` and
+  ``remaining_percent`` are negative in JSON and CSV (``used_percent`` above 100), so tools
+  can compute with them; the table says ``exhausted, N min over`` instead.
 
 JSON (``--format json``), one document::
 
@@ -120,14 +123,16 @@ def rounded(value: Fraction | None, places: int) -> float | None:
     """Half-even at ``places`` decimals (``Fraction.__round__`` is exact)."""
     if value is None:
         return None
-    return round(value * 10**places) / 10**places
+    scale: int = 10**places
+    return round(value * scale) / scale
 
 
 def truncated(value: Fraction | None, places: int) -> float | None:
     """Toward zero at ``places`` decimals: a percentage that never overstates."""
     if value is None:
         return None
-    return math.trunc(value * 10**places) / 10**places
+    scale: int = 10**places
+    return math.trunc(value * scale) / scale
 
 
 # --- the document --------------------------------------------------------------------------
@@ -308,6 +313,9 @@ def _table_row(
 
 
 def _left(budget: ErrorBudget) -> str:
+    """What is left of the budget; an overrun reads as such, never as a negative share."""
+    if budget.remaining_seconds < 0:
+        return f"exhausted, {_minutes(-budget.remaining_seconds)} min over"
     remaining = budget.remaining_percent
     percent = "" if remaining is None else f" ({rounded(remaining, 1):.1f}%)"
     return f"{_minutes(budget.remaining_seconds)} min{percent}"

@@ -78,7 +78,7 @@ class RecordViews:
         path = self.paths.get(record.id)
         return IncidentPage(
             summary=summary,
-            facts=self._window_facts(state) if state.is_maintenance else self._facts(state),
+            facts=tuple(self._window_facts(state) if state.is_maintenance else self._facts(state)),
             affected=tuple(
                 StatusChange(self.labels.component_name(c), self.labels.status(s))
                 for c, s in state.current.items()
