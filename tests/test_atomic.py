@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from statusbook.cli import cli
-from statusbook.edit import records as edit
+from statusbook.io.atomic import write_atomic
 
 from .conftest import Project
 
@@ -72,7 +72,7 @@ def test_an_interrupt_during_the_rename_leaves_the_old_file(
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        edit.write_atomic(record, b"new content")
+        write_atomic(record, b"new content")
     assert record.read_bytes() == before
     assert leftovers(record.parent) == []
 
@@ -99,14 +99,14 @@ def test_a_failed_write_of_the_data_leaves_the_old_file(
 
     monkeypatch.setattr(os, "fdopen", FullDisk)
     with pytest.raises(OSError, match="No space left"):
-        edit.write_atomic(record, b"a much longer replacement that will not fit")
+        write_atomic(record, b"a much longer replacement that will not fit")
     assert record.read_bytes() == before
     assert leftovers(record.parent) == []
 
 
 def test_a_successful_write_keeps_the_file_mode(record: Path) -> None:
     record.chmod(0o640)
-    edit.write_atomic(record, b"new")
+    write_atomic(record, b"new")
     assert record.read_bytes() == b"new"
     assert stat.S_IMODE(record.stat().st_mode) == 0o640
     assert leftovers(record.parent) == []
@@ -114,12 +114,12 @@ def test_a_successful_write_keeps_the_file_mode(record: Path) -> None:
 
 def test_a_new_file_gets_the_usual_mode_and_is_never_written_over(tmp_path: Path) -> None:
     target = tmp_path / "2026" / "new.md"
-    edit.write_atomic(target, b"first", exclusive=True)
+    write_atomic(target, b"first", exclusive=True)
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
     with pytest.raises(FileExistsError):
-        edit.write_atomic(target, b"second", exclusive=True)
+        write_atomic(target, b"second", exclusive=True)
     assert target.read_bytes() == b"first"
     assert leftovers(target.parent) == []
 
@@ -132,10 +132,10 @@ def test_creating_without_hard_links_still_refuses_to_overwrite(
 
     monkeypatch.setattr(os, "link", no_links)
     target = tmp_path / "new.md"
-    edit.write_atomic(target, b"first", exclusive=True)
+    write_atomic(target, b"first", exclusive=True)
     assert target.read_bytes() == b"first"
     with pytest.raises(FileExistsError):
-        edit.write_atomic(target, b"second", exclusive=True)
+        write_atomic(target, b"second", exclusive=True)
     assert target.read_bytes() == b"first"
     assert leftovers(tmp_path) == []
 

@@ -445,6 +445,7 @@ def test_list_filters(repo: Repo) -> None:
             "kind": "outage",
             "impact": "major",
             "status": "investigating",
+            "open": True,
             "started": "2026-11-21T09:00:00Z",
             "resolved": None,
             "components": ["api"],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from statusbook.edit import records as edit
+from statusbook import edit
 from statusbook.load.catalog import load_catalog
 from statusbook.model import (
     ActionStatus,

@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 
 import click
 
+from statusbook import edit
 from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
 from statusbook.derive.lifecycle import RecordState
 from statusbook.derive.snapshot import derive
-from statusbook.edit import records as edit
 from statusbook.edit.when import HELP as WHEN_HELP
 from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_label, zone_named
 from statusbook.importers.github_issue import SelfServiceError, draft_from_event

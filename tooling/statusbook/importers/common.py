@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from statusbook.edit import records as edit
+from statusbook import edit
 from statusbook.load.records import discover, parse_source
 from statusbook.model import (
     Catalog,

@@ -1,0 +1,146 @@
+"""A planned change to one file, and the one way it reaches the disk.
+
+Every edit is first a :class:`Change`: the bytes before and after, validated exactly as
+``statusbook validate`` would (:func:`checked`). Only :func:`write` touches the disk: it
+refuses when the file changed since it was read, and replaces it atomically, so a crash or
+a full disk leaves the old file as it was. Errors are exceptions carrying problems, never
+printed here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from statusbook.io.atomic import write_atomic
+from statusbook.load.records import parse_source
+from statusbook.load.rules import check_record
+from statusbook.model import Catalog, Incident
+from statusbook.paths import display_path
+from statusbook.problems import Problem
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class EditError(Exception):
+    """An edit that cannot be made. ``problems`` holds validator findings, if any."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+
+class RecordNotFound(EditError):
+    """No record (or more than one) answers to the id given."""
+
+
+class EditRefused(EditError):
+    """The edit would leave the record (or the catalog) invalid; nothing was written."""
+
+
+class ConflictError(EditError):
+    """The file changed on disk after it was read; writing would lose someone's edit."""
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """New bytes for one file; ``before`` is ``None`` when the file is created."""
+
+    path: Path
+    before: bytes | None
+    after: bytes
+
+    @property
+    def is_new(self) -> bool:
+        return self.before is None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def diff(self, base: Path | None = None) -> str:
+        """A unified diff, as ``git diff`` would show it (paths relative to ``base``)."""
+        name = display_path(self.path, base)
+        before = _lines(self.before)
+        after = _lines(self.after)
+        lines = difflib.unified_diff(
+            before, after, "/dev/null" if self.is_new else f"a/{name}", f"b/{name}"
+        )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+@dataclass(frozen=True)
+class Change(FileChange):
+    """A validated change to one record."""
+
+    incident: Incident
+    #: Warnings the validator raised about the new version (errors refuse the change).
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class CatalogChange(FileChange):
+    """A validated change to the catalog file."""
+
+    catalog: Catalog
+
+
+def _lines(data: bytes | None) -> list[str]:
+    return [] if data is None else data.decode("utf-8", "replace").splitlines(keepends=True)
+
+
+def decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EditError(f"{path} is not UTF-8 text; save it as UTF-8 first") from None
+
+
+# --- checking and writing ----------------------------------------------------------------------
+
+
+def checked(
+    catalog: Catalog, path: Path, before: bytes | None, after: bytes, now: datetime
+) -> Change:
+    source = parse_source(path, after)
+    incident = check_record(source, catalog, now)
+    problems = sorted(source.problems, key=Problem.sort_key)
+    errors = [problem for problem in problems if problem.is_error]
+    if errors or incident is None:
+        raise EditRefused(
+            f"the change would make {path.name} invalid, so nothing was written", errors or problems
+        )
+    return Change(path, before, after, incident, tuple(problems))
+
+
+def problems_of(path: Path, data: bytes, catalog: Catalog, now: datetime) -> list[Problem]:
+    source = parse_source(path, data)
+    check_record(source, catalog, now)
+    return sorted(source.problems, key=Problem.sort_key)
+
+
+def write(change: FileChange) -> None:
+    """Write ``change`` atomically, refusing if the file changed since it was read."""
+    if change.before is None:
+        try:
+            write_atomic(change.path, change.after, exclusive=True)
+        except FileExistsError:
+            raise ConflictError(f"{change.path} was created by someone else meanwhile") from None
+        return
+    try:
+        current = change.path.read_bytes()
+    except FileNotFoundError:
+        raise ConflictError(f"{change.path} was deleted after it was read") from None
+    if current != change.before:
+        raise ConflictError(
+            f"{change.path} changed after it was read; nothing was written — run the command again"
+        )
+    if change.changed:
+        write_atomic(change.path, change.after)

@@ -1,0 +1,80 @@
+"""Which file a person means, and what a new record's file is called."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Collection
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from statusbook.edit.changes import RecordNotFound
+from statusbook.load.records import discover
+from statusbook.model import Catalog
+
+
+def find_record(catalog: Catalog, ref: str) -> Path:
+    """The record a person means by ``ref``: its id, its path, or an unambiguous part of its id.
+
+    ``2026-11-21-api-elevated-error-rates``, ``api-elevated-error-rates`` and
+    ``incidents/2026/2026-11-21-api-elevated-error-rates.md`` all find the same file.
+    """
+    ref = ref.strip()
+    as_path = Path(ref)
+    if ref.endswith(".md") and as_path.is_file():
+        return as_path
+    records = discover([catalog.records_dir]) if catalog.records_dir.is_dir() else []
+    stem = as_path.name.removesuffix(".md")
+    exact = [path for path in records if path.stem == stem]
+    if len(exact) == 1:
+        return exact[0]
+    candidates = exact or [
+        path for path in records if path.stem.endswith(f"-{stem}") or path.stem.startswith(stem)
+    ]
+    if not candidates and stem:
+        candidates = [path for path in records if stem in path.stem]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        names = ", ".join(sorted(path.stem for path in candidates)[:8])
+        raise RecordNotFound(f"{ref!r} matches several records: {names}; give the full id")
+    close = difflib.get_close_matches(stem, [path.stem for path in records], n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise RecordNotFound(f"no record with id {ref!r} under {catalog.records_dir}{hint}")
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """Lowercase ASCII words joined by ``-``: the part of a file name after the date."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", ascii_text.lower()):
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "incident"
+
+
+def record_path(catalog: Catalog, day: date, title: str, taken: Collection[str] = ()) -> Path:
+    """``incidents/YYYY/YYYY-MM-DD-slug.md``, numbered ``-2``, ``-3``… if the id is taken.
+
+    Ids must be unique across all years, so every existing record is consulted, plus
+    ``taken`` (ids planned but not yet written, during an import).
+    """
+    existing = (
+        {path.stem for path in discover([catalog.records_dir])}
+        if catalog.records_dir.is_dir()
+        else set()
+    )
+    base = f"{day.isoformat()}-{slugify(title)}"
+    stem, number = base, 1
+    while stem in existing or stem in taken:
+        number += 1
+        stem = f"{base}-{number}"
+    return catalog.records_dir / f"{day.year:04d}" / f"{stem}.md"
+
+
+def utc_day(instant: datetime) -> date:
+    """The UTC calendar day, which the file name must carry (naive means UTC here)."""
+    return (instant if instant.tzinfo is None else instant.astimezone(UTC)).date()
