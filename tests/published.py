@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -12,11 +13,9 @@ from statusbook.load.catalog import load_catalog
 from statusbook.load.rules import validate_paths
 from statusbook.model import Catalog, Incident
 
-from .conftest import REPO_ROOT, Project
+from .conftest import DEMO_NOW, DEMO_ROOT, Project
 from .sitebuild import build, install_site_files
 
-#: The example records' instant: the API incident is ongoing, the database upgrade upcoming.
-REPO_NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
 BASE = "https://status.lumen.example/"
 
 
@@ -42,8 +41,16 @@ def records(root: Path, now: datetime) -> tuple[Catalog, list[Incident]]:
     return catalog, result.incidents
 
 
-def repo_records() -> tuple[Catalog, list[Incident]]:
-    return records(REPO_ROOT, REPO_NOW)
+def demo_records() -> tuple[Catalog, list[Incident]]:
+    """What the demo repository (tests/fixtures/demo) holds at its instant."""
+    return records(DEMO_ROOT, DEMO_NOW)
+
+
+def demo_project(root: Path) -> Path:
+    """A copy of the demo repository with the shipped theme in ``root``, ready to build."""
+    shutil.copytree(DEMO_ROOT, root, dirs_exist_ok=True)
+    install_site_files(root)
+    return root
 
 
 def incident_text(

@@ -14,18 +14,18 @@ from jsonschema import Draft202012Validator
 from statusbook.importers.statuspage import read_statuspage
 from statusbook.render.statuspage import DOCUMENTS, LIST_LIMIT
 
-from .conftest import REPO_ROOT
 from .published import (
+    DEMO_NOW,
     EXECUTABLE,
     HOSTILE_WORDS,
-    REPO_NOW,
     build_ok,
+    demo_project,
+    demo_records,
     hostile_incident,
     incident_text,
     maintenance_text,
     new_project,
     record_name,
-    repo_records,
 )
 from .sitebuild import install_site_files
 
@@ -236,7 +236,8 @@ def by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return build_ok(REPO_ROOT, tmp_path_factory.mktemp("site"), REPO_NOW)
+    demo = demo_project(tmp_path_factory.mktemp("demo"))
+    return build_ok(demo, tmp_path_factory.mktemp("site"), DEMO_NOW)
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +246,7 @@ def api(site) -> dict[str, Any]:
 
 
 def test_every_document_has_the_documented_shape_and_one_file_per_record(api):
-    _, incidents = repo_records()
+    _, incidents = demo_records()
     published = {i.id for i in incidents if i.id != "2026-11-14-search-reindex"}
     singles = {name for name in api if name not in SCHEMAS}
     assert singles == {f"incidents/{record_id}.json" for record_id in published}
@@ -265,7 +266,7 @@ def test_status_is_the_roll_up_with_statuspages_description(api):
 
 
 def test_components_follow_the_catalog_with_group_components(api):
-    catalog, _ = repo_records()
+    catalog, _ = demo_records()
     components = api["components.json"]["components"]
     assert components == api["summary.json"]["components"]
     listed = by_id(components)
@@ -292,7 +293,7 @@ def test_components_follow_the_catalog_with_group_components(api):
 
 
 def test_incidents_are_the_records_newest_first_with_their_state_now(api):
-    _, incidents = repo_records()
+    _, incidents = demo_records()
     expected = sorted(
         (i for i in incidents if not i.is_maintenance),
         key=lambda i: i.started,
@@ -387,7 +388,7 @@ def test_maintenance_lists_skip_cancelled_windows(api):
 
 def test_existing_statuspage_tools_read_the_documents(site):
     """statusbook's own Statuspage importer, written from real Statuspage responses."""
-    _, incidents = repo_records()
+    _, incidents = demo_records()
     api = site / "api/v2"
     drafts, notes = read_statuspage([api / "incidents.json", api / "scheduled-maintenances.json"])
     assert all("postmortem" in note for note in notes), notes
@@ -569,7 +570,7 @@ def _strings(value: Any):
 
 
 def test_two_builds_write_byte_identical_feeds_calendars_api_and_badges(site, tmp_path):
-    again = build_ok(REPO_ROOT, tmp_path / "again", REPO_NOW)
+    again = build_ok(demo_project(tmp_path / "demo"), tmp_path / "again", DEMO_NOW)
     published = [
         *site.rglob("*.json"),
         *site.rglob("*.rss"),

@@ -11,7 +11,7 @@ from statusbook.load.rules import validate_paths
 from statusbook.mkdocs import background
 from statusbook.mkdocs.background import OutputsError, StaticOutputs
 
-from .conftest import REPO_ROOT
+from .conftest import DEMO_ROOT
 from .test_site import NOW
 
 
@@ -23,7 +23,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def records():
-    catalog = load_catalog(REPO_ROOT / "statusbook.yml")
+    catalog = load_catalog(DEMO_ROOT / "statusbook.yml")
     return catalog, validate_paths(None, catalog, NOW).incidents
 
 

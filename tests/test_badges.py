@@ -12,8 +12,14 @@ import pytest
 from statusbook.model import ComponentStatus
 from statusbook.render.badges import LABEL_COLOUR, STATUS_COLOURS, TEXT_COLOUR
 
-from .conftest import REPO_ROOT
-from .published import REPO_NOW, build_ok, incident_text, record_name, repo_records
+from .published import (
+    DEMO_NOW,
+    build_ok,
+    demo_project,
+    demo_records,
+    incident_text,
+    record_name,
+)
 from .sitebuild import install_site_files, page
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -22,7 +28,8 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return build_ok(REPO_ROOT, tmp_path_factory.mktemp("site"), REPO_NOW)
+    demo = demo_project(tmp_path_factory.mktemp("demo"))
+    return build_ok(demo, tmp_path_factory.mktemp("site"), DEMO_NOW)
 
 
 def read_badge(svg: Path) -> dict[str, object]:
@@ -64,7 +71,7 @@ def test_site_badge_names_the_overall_status(site):
 
 
 def test_each_component_has_a_badge_with_its_status(site):
-    catalog, _ = repo_records()
+    catalog, _ = demo_records()
     expected = {c.id: "Operational" for c in catalog.components}
     expected |= {"api": "Partial outage", "webhooks": "Degraded performance"}
     for component in catalog.components:

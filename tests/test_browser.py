@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from .conftest import REPO_ROOT
+from .published import demo_project
 from .sitebuild import build
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -26,7 +27,7 @@ SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     out = tmp_path_factory.mktemp("browser-site")
-    result = build(REPO_ROOT, out, NOW)
+    result = build(demo_project(tmp_path_factory.mktemp("demo")), out, NOW)
     assert result.returncode == 0, result.stderr
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from .conftest import REPO_ROOT
 from .published import (
+    DEMO_NOW,
     EXECUTABLE,
     HOSTILE_WORDS,
-    REPO_NOW,
     build_ok,
+    demo_project,
+    demo_records,
     hostile_maintenance,
     maintenance_text,
     new_project,
     record_name,
-    repo_records,
 )
 from .sitebuild import install_site_files
 
@@ -27,7 +27,8 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return build_ok(REPO_ROOT, tmp_path_factory.mktemp("site"), REPO_NOW)
+    demo = demo_project(tmp_path_factory.mktemp("demo"))
+    return build_ok(demo, tmp_path_factory.mktemp("site"), DEMO_NOW)
 
 
 def events(path: Path) -> dict[str, object]:
@@ -49,7 +50,7 @@ def utc(value) -> datetime:
 
 
 def test_site_calendar_has_every_maintenance_past_upcoming_and_cancelled(site):
-    _, incidents = repo_records()
+    _, incidents = demo_records()
     maintenance = {i.id for i in incidents if i.is_maintenance}
     found = events(site / "maintenance.ics")
     assert set(found) == {f"{record_id}@status.lumen.example" for record_id in maintenance}
@@ -88,7 +89,7 @@ def test_dtstamp_is_the_records_last_change_not_the_build_time(site):
 
 
 def test_component_calendars_hold_only_their_maintenance(site):
-    catalog, incidents = repo_records()
+    catalog, incidents = demo_records()
     for component in catalog.components:
         found = events(site / "components" / component.id / "maintenance.ics")
         expected = {
@@ -102,8 +103,9 @@ def test_component_calendars_hold_only_their_maintenance(site):
 
 
 def test_calendar_does_not_depend_on_the_build_time(tmp_path):
-    first = build_ok(REPO_ROOT, tmp_path / "a", REPO_NOW)
-    second = build_ok(REPO_ROOT, tmp_path / "b", REPO_NOW + timedelta(hours=3))
+    demo = demo_project(tmp_path / "demo")
+    first = build_ok(demo, tmp_path / "a", DEMO_NOW)
+    second = build_ok(demo, tmp_path / "b", DEMO_NOW + timedelta(hours=3))
     for path in first.rglob("*.ics"):
         assert path.read_bytes() == (second / path.relative_to(first)).read_bytes()
 

@@ -12,13 +12,14 @@ import pytest
 from statusbook.render.feeds import FEED_LIMIT
 from statusbook.render.outputs import static_files
 
-from .conftest import REPO_ROOT
 from .published import (
     BASE,
+    DEMO_NOW,
     EXECUTABLE,
     HOSTILE_WORDS,
-    REPO_NOW,
     build_ok,
+    demo_project,
+    demo_records,
     executable_parts,
     hostile_incident,
     hostile_maintenance,
@@ -26,7 +27,6 @@ from .published import (
     new_project,
     record_name,
     records,
-    repo_records,
 )
 from .sitebuild import build, install_site_files, page
 
@@ -36,7 +36,8 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return build_ok(REPO_ROOT, tmp_path_factory.mktemp("site"), REPO_NOW)
+    demo = demo_project(tmp_path_factory.mktemp("demo"))
+    return build_ok(demo, tmp_path_factory.mktemp("site"), DEMO_NOW)
 
 
 def feed_paths(out: Path) -> list[Path]:
@@ -50,7 +51,7 @@ def parse(path: Path) -> feedparser.FeedParserDict:
 
 
 def test_every_feed_parses_cleanly_in_a_feed_reader(site):
-    catalog, _ = repo_records()
+    catalog, _ = demo_records()
     paths = feed_paths(site)
     # One RSS and one Atom feed for the site and for each component.
     assert len(paths) == 2 * (1 + len(catalog.components))
@@ -63,7 +64,7 @@ def test_every_feed_parses_cleanly_in_a_feed_reader(site):
 
 
 def test_site_feed_has_one_entry_per_record_with_stable_absolute_ids(site):
-    _, incidents = repo_records()
+    _, incidents = demo_records()
     for name in ("history.rss", "history.atom"):
         parsed = parse(site / name)
         expected = {BASE + f"incidents/{incident.id}/" for incident in incidents}
@@ -123,7 +124,7 @@ def test_maintenance_entry_shows_its_window(site):
 
 
 def test_component_feeds_list_only_records_touching_the_component(site):
-    catalog, incidents = repo_records()
+    catalog, incidents = demo_records()
     for component in catalog.components:
         for name in ("history.rss", "history.atom"):
             parsed = parse(site / "components" / component.id / name)

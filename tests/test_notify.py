@@ -19,7 +19,7 @@ from statusbook.notifications.events import (
 from statusbook.notifications.messages import Renderer
 from statusbook.timeutil import parse_timestamp
 
-from .conftest import CATALOG, NOW, REPO_ROOT, Project
+from .conftest import CATALOG, DEMO_ROOT, NOW, Project
 from .samples import DATABASE_WINDOW, OPEN_INCIDENT
 
 INCIDENT = "2026-11-21-api-errors.md"
@@ -178,8 +178,8 @@ def test_unknown_webhook_types_and_keys_are_reported(project):
     assert "url_env" in unknown.fix
 
 
-def test_the_example_in_the_shipped_catalog_is_valid_once_uncommented(tmp_path):
-    text = (REPO_ROOT / "statusbook.yml").read_text(encoding="utf-8")
+def test_the_example_in_the_demo_catalog_is_valid_once_uncommented(tmp_path):
+    text = (DEMO_ROOT / "statusbook.yml").read_text(encoding="utf-8")
     block = text[text.index("# notifications:") :]
     uncommented = "\n".join(
         line[2:] if line.startswith("# ") else "" for line in block.splitlines()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import REPO_ROOT
+from .conftest import DEMO_ROOT, REPO_ROOT
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash"
@@ -201,7 +201,7 @@ def test_notify_works_at_the_builds_instant():
 
 
 def test_every_example_webhook_variable_is_passed_from_a_secret_of_the_same_name():
-    catalog = (REPO_ROOT / "statusbook.yml").read_text(encoding="utf-8")
+    catalog = (DEMO_ROOT / "statusbook.yml").read_text(encoding="utf-8")
     names = re.findall(r"url_env:\s*([A-Z_][A-Z0-9_]*)", catalog)
     assert names
     env = step("Notify subscribers")["env"]

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from statusbook.cli import cli
 from statusbook.load.records import parse_yaml, read_source
 
-from .conftest import REPO_ROOT
+from .conftest import DEMO_ROOT, REPO_ROOT
 from .test_validate import MAINTENANCE, VALID
 
 
@@ -31,17 +31,17 @@ def _schema(document: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def test_every_shipped_record_matches_the_schema():
+def test_every_demo_record_matches_the_schema():
     validator = _schema("record")
-    paths = sorted((REPO_ROOT / "incidents").rglob("*.md"))
+    paths = sorted((DEMO_ROOT / "incidents").rglob("*.md"))
     assert len(paths) >= 10
     for path in paths:
         errors = list(validator.iter_errors(read_source(path).data))
         assert not errors, (path, [error.message for error in errors])
 
 
-def test_the_shipped_catalog_matches_the_schema():
-    data, _ = parse_yaml((REPO_ROOT / "statusbook.yml").read_text())
+def test_the_demo_catalog_matches_the_schema():
+    data, _ = parse_yaml((DEMO_ROOT / "statusbook.yml").read_text())
     assert not list(_schema("catalog").iter_errors(data))
 
 

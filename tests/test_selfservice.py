@@ -198,13 +198,6 @@ def test_the_issue_form_asks_what_the_parser_reads() -> None:
     assert severity == [*selfservice.SEVERITIES, selfservice.NOT_SURE]
 
 
-def test_the_issue_form_offers_the_catalogs_components() -> None:
-    form = yaml.safe_load(TEMPLATE.read_text())
-    options = next(i for i in form["body"] if i.get("id") == "components")["attributes"]["options"]
-    catalog = load_catalog(REPO_ROOT / "statusbook.yml")
-    assert options == [*(c.name for c in catalog.components), selfservice.NOT_SURE]
-
-
 def test_the_workflow_is_pinned_least_privileged_and_never_shells_issue_text() -> None:
     text = WORKFLOW.read_text()
     workflow = yaml.safe_load(text)

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import REPO_ROOT
+from .published import demo_project
 from .sitebuild import build, install_site_files, page, text
 
 NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
@@ -19,7 +19,7 @@ NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    result = build(REPO_ROOT, out, NOW)
+    result = build(demo_project(tmp_path_factory.mktemp("demo")), out, NOW)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -239,7 +239,7 @@ def test_no_request_leaves_the_site(site):
 
 def test_the_same_records_and_time_build_byte_identical_sites(site, tmp_path):
     again = tmp_path / "again"
-    assert build(REPO_ROOT, again, NOW).returncode == 0
+    assert build(demo_project(tmp_path / "demo"), again, NOW).returncode == 0
 
     def digest(root: Path) -> dict[str, str]:
         return {

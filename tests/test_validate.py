@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from statusbook.cli import cli
 
-from .conftest import REPO_ROOT
+from .conftest import DEMO_ROOT, REPO_ROOT
 
 NOW = "2026-11-21T12:00:00Z"
 
@@ -57,12 +57,12 @@ def test_a_valid_record_passes(project):
     assert document == {"files": 1, "errors": 0, "warnings": 0, "problems": []}
 
 
-def test_the_shipped_examples_are_valid():
+def test_the_demo_records_are_valid():
     result = CliRunner().invoke(
         cli,
         [
             "--config",
-            str(REPO_ROOT / "statusbook.yml"),
+            str(DEMO_ROOT / "statusbook.yml"),
             "validate",
             "--now",
             "2026-11-21T06:00:00Z",
