@@ -13,8 +13,11 @@ import click
 from statusbook import __version__
 from statusbook.cli.common import AppContext
 from statusbook.cli.imports import import_group
+from statusbook.cli.incidents import action, new, postmortem, resolve, update
+from statusbook.cli.init import init
+from statusbook.cli.listing import list_records, show
+from statusbook.cli.maintenance import maintenance
 from statusbook.cli.notify import notify
-from statusbook.cli.records import COMMANDS as RECORD_COMMANDS
 from statusbook.cli.site import build, serve
 from statusbook.cli.sla import sla
 from statusbook.cli.validate import schema, validate
@@ -35,7 +38,25 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = AppContext(config)
 
 
-for command in (validate, schema, sla, *RECORD_COMMANDS, import_group, build, serve, notify):
+COMMANDS = (
+    init,
+    validate,
+    schema,
+    sla,
+    new,
+    update,
+    resolve,
+    maintenance,
+    postmortem,
+    action,
+    list_records,
+    show,
+    import_group,
+    build,
+    serve,
+    notify,
+)
+for command in COMMANDS:
     cli.add_command(command)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from statusbook.cli.common import EXIT_OK, EXIT_PROBLEMS, AppContext, now_option, parse_now
-from statusbook.cli.records import refusals
+from statusbook.cli.editing import refusals
 from statusbook.importers import (
     Draft,
     ImportPlan,

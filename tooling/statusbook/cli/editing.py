@@ -1,0 +1,283 @@
+"""What the record-editing commands share: the session, options, prompts and refusals.
+
+The commands are a thin layer over :mod:`statusbook.edit`: they turn what a person typed
+(or a script passed) into values, ask for what is missing when a person is at a terminal,
+and map domain errors to messages and exit codes — 0 done, 1 refused (the validator's
+problems are printed, nothing is written), 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any, TypeVar
+
+import click
+
+from statusbook import edit
+from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.edit.when import HELP as WHEN_HELP
+from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_named
+from statusbook.model import (
+    Catalog,
+    ComponentStatus,
+    Impact,
+    Kind,
+    UpdateStatus,
+)
+from statusbook.paths import display_path
+from statusbook.render.problem_report import render
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INCIDENT_KINDS = [kind.value for kind in Kind if kind is not Kind.MAINTENANCE]
+OPENING_STATUSES = [
+    status.value
+    for status in (UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED, UpdateStatus.MONITORING)
+]
+#: The component status an impact suggests when only the component id is given.
+STATUS_FOR_IMPACT = {
+    Impact.CRITICAL: ComponentStatus.MAJOR_OUTAGE,
+    Impact.MAJOR: ComponentStatus.PARTIAL_OUTAGE,
+    Impact.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
+    Impact.NONE: ComponentStatus.DEGRADED_PERFORMANCE,
+}
+RESOLVED_MESSAGE = "This incident has been resolved."
+STARTED_MESSAGE = "The scheduled maintenance is in progress."
+COMPLETED_MESSAGE = "The scheduled maintenance has been completed."
+CANCELLED_MESSAGE = "This scheduled maintenance has been cancelled."
+
+
+class Refused(click.ClickException):
+    """The core refused; its problems were already printed. Exit code 1."""
+
+    exit_code = EXIT_PROBLEMS
+
+
+# --- shared options ---------------------------------------------------------------------------
+
+
+def combine(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+at_option = click.option(
+    "--at", "at_text", metavar="WHEN", help=f"When it happened (default: now). {WHEN_HELP}."
+)
+author_option = click.option(
+    "--author", envvar="STATUSBOOK_AUTHOR", help="Who writes the update [env STATUSBOOK_AUTHOR]."
+)
+message_option = click.option("-m", "--message", help="What customers read (Markdown).")
+tz_option = click.option(
+    "--tz",
+    metavar="ZONE",
+    help="Read and show times in this IANA zone (default: the site's time_zone).",
+)
+editing_options = combine(
+    click.option("--edit", "open_editor", is_flag=True, help="Review the record in $EDITOR first."),
+    click.option("--dry-run", is_flag=True, help="Print the diff; write nothing."),
+    click.option(
+        "--prompt/--no-prompt",
+        "prompt",
+        default=None,
+        help="Ask for missing values (default: when run in a terminal).",
+    ),
+    now_option,
+)
+#: For commands that take times.
+writing_options = combine(tz_option, editing_options)
+
+
+@dataclass
+class Session:
+    """What every command works with: the catalog, the instant, the zone, and how to ask."""
+
+    catalog: Catalog
+    now: datetime
+    zone: tzinfo
+    interactive: bool
+
+    def when(self, text: str | None, option: str, direction: Direction = "past") -> datetime | None:
+        if text is None:
+            return None
+        try:
+            return parse_when(text, now=self.now, zone=self.zone, direction=direction)
+        except WhenError as error:
+            raise click.BadParameter(str(error), param_hint=option) from None
+
+    def at(self, text: str | None) -> datetime:
+        return self.when(text, "--at") or self.now
+
+    def show(self, instant: datetime) -> str:
+        return describe(instant, self.zone)
+
+    def ask(self, value: str | None, option: str, question: str, **prompt: Any) -> str:
+        """``value``, or the answer to ``question`` at a terminal; a usage error otherwise."""
+        if value is not None and value.strip():
+            return value
+        if not self.interactive:
+            raise click.UsageError(f"missing {option} (or run in a terminal to be asked)")
+        return str(click.prompt(question, **prompt))
+
+
+def session_for(
+    app: AppContext, now: str | None, tz: str | None, prompt: bool | None = None
+) -> Session:
+    current = parse_now(now)
+    catalog = app.catalog()
+    try:
+        zone = zone_named(tz or catalog.site.time_zone)
+    except WhenError as error:
+        raise click.BadParameter(str(error), param_hint="--tz") from None
+    interactive = prompt if prompt is not None else sys.stdin.isatty() and sys.stdout.isatty()
+    return Session(catalog, current, zone, interactive)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Domain errors → a message on stderr and exit 1; never a traceback."""
+    try:
+        yield
+    except edit.EditError as error:
+        if error.problems:
+            click.echo(render(error.problems, 1, "text", color=sys.stderr.isatty()), err=True)
+        raise Refused(error.message) from None
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        raise Refused(
+            f"cannot save{where}: {error.strerror or error}; the old file is unchanged"
+        ) from None
+
+
+def parse_components(
+    values: Sequence[str], catalog: Catalog, default: ComponentStatus | None
+) -> dict[str, ComponentStatus]:
+    """``api=major_outage``, ``api`` (with ``default``) or ``api=down,dashboard``; names work too."""
+    names = {component.name.casefold(): component.id for component in catalog.components}
+    statuses = {status.value for status in ComponentStatus}
+    result: dict[str, ComponentStatus] = {}
+    for value in values:
+        for part in filter(None, (piece.strip() for piece in value.split(","))):
+            component, _, status = (item.strip() for item in part.partition("="))
+            component = names.get(component.casefold(), component)
+            if not status:
+                if default is None:
+                    raise click.BadParameter(
+                        f"{part!r} needs a status, e.g. {component}=operational",
+                        param_hint="--component",
+                    )
+                result[component] = default
+            elif status in statuses:
+                result[component] = ComponentStatus(status)
+            else:
+                raise click.BadParameter(
+                    f"{status!r} is not a component status; use one of: {', '.join(sorted(statuses))}",
+                    param_hint="--component",
+                )
+    return result
+
+
+def finish(session: Session, change: edit.Change, open_editor: bool, dry_run: bool) -> edit.Change:
+    """Review in $EDITOR if asked, then print the diff (dry run) or write the change."""
+    if open_editor:
+        change = _review(session, change)
+    if change.warnings:
+        click.echo(render(change.warnings, 1, "text", color=sys.stderr.isatty()), err=True)
+    if dry_run:
+        click.echo(change.diff(), nl=False)
+        click.echo("Dry run: nothing was written.", err=True)
+        return change
+    try:
+        edit.write(change)
+    except (edit.ConflictError, OSError) as error:
+        if open_editor:
+            saved = f"your edited text is saved in {_rescue(change.after.decode('utf-8'))}"
+            if isinstance(error, edit.ConflictError):
+                error.message += f"; {saved}"
+            else:
+                click.echo(saved, err=True)
+        raise
+    return change
+
+
+def _review(session: Session, change: edit.Change) -> edit.Change:
+    edited = click.edit(change.after.decode("utf-8"), extension=".md", require_save=False)
+    if edited is None:
+        return change
+    try:
+        return edit.revise(session.catalog, change, edited, now=session.now)
+    except edit.EditRefused as error:
+        rescue = _rescue(edited)
+        error.message += f"; your edited text is saved in {rescue}"
+        raise
+
+
+def _rescue(text: str) -> str:
+    """Keep a person's refused text somewhere safe (never lose what they typed)."""
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", prefix="statusbook-", suffix=".md", delete=False
+    ) as handle:
+        handle.write(text)
+    return handle.name
+
+
+def done(verb: str, change: edit.Change, detail: str, dry_run: bool) -> None:
+    if not dry_run:
+        click.echo(f"{verb} {display_path(change.path)}: {detail}")
+
+
+def record_step(
+    verb: str,
+    operation: Callable[..., edit.Change],
+    default_message: str,
+    doc: str,
+    *,
+    prompt_label: str = "Message",
+) -> Callable[..., None]:
+    """A command that posts one closing or lifecycle update on RECORD (resolve, maintenance
+    start/complete/cancel): the same options, prompts and output for each."""
+
+    @click.argument("record")
+    @message_option
+    @author_option
+    @at_option
+    @writing_options
+    @click.pass_obj
+    def command(
+        app: AppContext,
+        record: str,
+        message: str | None,
+        author: str | None,
+        at_text: str | None,
+        tz: str | None,
+        open_editor: bool,
+        dry_run: bool,
+        prompt: bool | None,
+        now: str | None,
+    ) -> None:
+        session = session_for(app, now, tz, prompt)
+        if message is None:
+            message = (
+                click.prompt(prompt_label, default=default_message)
+                if session.interactive
+                else default_message
+            )
+        at = session.at(at_text)
+        with refusals():
+            change = operation(
+                session.catalog, record, message=message, at=at, now=session.now, author=author
+            )
+            change = finish(session, change, open_editor, dry_run)
+        done(verb, change, f"at {session.show(at)}", dry_run)
+
+    command.__doc__ = doc
+    return command
