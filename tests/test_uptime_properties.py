@@ -272,7 +272,9 @@ def known_window_state(record: Incident, moment: datetime) -> MaintenanceState:
     return MaintenanceState.COMPLETED
 
 
-def known_changes(record: Incident, moment: datetime) -> list[tuple[datetime, str, ComponentStatus]]:
+def known_changes(
+    record: Incident, moment: datetime
+) -> list[tuple[datetime, str, ComponentStatus]]:
     """The record's status changes; a window's initial statuses from its start as known."""
     start = record.started
     window = record.maintenance
