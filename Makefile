@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test lint format bench clean
+.PHONY: serve site test lint format bench github-files clean
 
 $(BIN)/statusbook: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,7 @@ $(BIN)/statusbook: pyproject.toml
 ## Set everything up, check the records, build the site and serve it on http://127.0.0.1:8000
 serve: $(BIN)/statusbook
 	$(BIN)/statusbook validate
+	@echo "statusbook: to run the README's statusbook commands, in another terminal here: . $(VENV)/bin/activate"
 	$(BIN)/statusbook serve --dev-addr 127.0.0.1:8000
 
 ## Set everything up and build the static site into site/
@@ -32,6 +33,10 @@ test: $(BIN)/statusbook
 format: $(BIN)/statusbook
 	$(BIN)/ruff format tooling tests
 	$(BIN)/ruff check --fix tooling tests
+
+## Rewrite mkdocs.yml and .github/ from the templates statusbook init uses (edit/skeleton/)
+github-files: $(BIN)/statusbook
+	$(BIN)/statusbook init --refresh
 
 bench: $(BIN)/statusbook
 	$(BIN)/python -m statusbook.benchmarks.validate

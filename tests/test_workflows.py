@@ -1,5 +1,8 @@
 """The GitHub workflows: actionlint finds nothing, and they keep the promises the README makes
-(pinned actions, least privilege, the history guard on pull requests, Pages deploys)."""
+(pinned actions, least privilege, the history guard on pull requests, Pages deploys, the tool's
+own tests only where the tool changes).
+
+tests/test_init.py runs the same checks over the workflows ``statusbook init`` writes."""
 
 from __future__ import annotations
 
@@ -30,10 +33,10 @@ def _actionlint() -> str:
     return found
 
 
-def _lint(*paths: Path) -> subprocess.CompletedProcess[str]:
+def lint(*paths: Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [_actionlint(), "-no-color", "-oneline", *map(str, paths)],
-        cwd=REPO_ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
@@ -66,7 +69,7 @@ def test_there_are_workflows_to_lint():
 
 
 def test_every_workflow_passes_actionlint():
-    result = _lint(*WORKFLOWS)
+    result = lint(*WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == ""
 
@@ -84,7 +87,7 @@ def test_actionlint_reports_a_broken_workflow(tmp_path):
         "        timeout: 5\n",
         encoding="utf-8",
     )
-    result = _lint(broken)
+    result = lint(broken)
     assert result.returncode == 1
     assert "broken.yml:" in result.stdout
 
@@ -140,7 +143,7 @@ def test_superseded_pull_request_runs_are_cancelled():
     assert "github.event.pull_request.number" in concurrency["group"]
 
 
-def test_pull_requests_run_validate_with_the_history_guard_a_strict_build_and_the_tests():
+def test_pull_requests_run_validate_with_the_history_guard_and_a_strict_build():
     workflow = _load("pull-request.yml")
     checkout = _steps(workflow, "check")[0]
     assert checkout["uses"].startswith("actions/checkout@")
@@ -151,8 +154,23 @@ def test_pull_requests_run_validate_with_the_history_guard_a_strict_build_and_th
     assert '--format github --base "origin/$BASE_REF"' in runs
     assert "--allow-history-rewrite" in runs
     assert "statusbook build" in runs
-    assert "make test" in runs
-    assert "-e '.[test]'" in runs  # the test extra brings actionlint, so its test runs
+    # An operator's pull request runs what protects the page, not the tool's test suite.
+    assert "make test" not in runs and "pytest" not in runs
+
+
+TOOL_PATHS = {"tooling/**", "tests/**", "site_overrides/**", "pyproject.toml", "Makefile"}
+
+
+def test_the_tools_own_tests_run_only_where_the_tool_changes():
+    workflow = _load("tests.yml")
+    triggers = _triggers(workflow)
+    pull_request, push = triggers["pull_request"]["paths"], triggers["push"]["paths"]
+    assert pull_request == push
+    assert {*TOOL_PATHS, ".github/**"} <= set(pull_request)
+    assert not {"incidents/**", "statusbook.yml", "pages/**"} & set(pull_request)
+    assert triggers["push"]["branches"] == ["main"]
+    assert "make test" in _runs(workflow, "test")  # make test installs '.[test]': actionlint too
+    assert workflow["jobs"]["test"]["permissions"] == {"contents": "read"}
 
 
 def test_untrusted_pull_request_text_never_reaches_a_shell():

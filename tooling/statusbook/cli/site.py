@@ -1,8 +1,13 @@
 """``statusbook build`` and ``statusbook serve``: MkDocs with the right defaults.
 
-The build time is fixed once (``--now``, else ``SOURCE_DATE_EPOCH``, else the clock) and
-handed to MkDocs as ``SOURCE_DATE_EPOCH``, so the pages, the sitemap and every figure agree
-on one instant and the same records give byte-identical output. Builds are strict.
+The build time is fixed once (``--now``, else ``SOURCE_DATE_EPOCH``, else the catalog's
+``demo.as_of``, else the clock) and handed to MkDocs as ``SOURCE_DATE_EPOCH``, so the pages,
+the sitemap and every figure agree on one instant and the same records give byte-identical
+output. Builds are strict.
+
+The demo instant exists because example records are fixed in time: built at the clock, the
+examples' "ongoing" incident would read as months old and their upcoming maintenance as long
+done. A real status page has no ``demo:`` and always builds at the clock.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 import click
 
 from statusbook.cli.common import AppContext, now_option, parse_now
+from statusbook.timeutil import format_timestamp
 
 
 def _run_mkdocs(app: AppContext, arguments: list[str], now: str | None) -> None:
@@ -24,6 +30,13 @@ def _run_mkdocs(app: AppContext, arguments: list[str], now: str | None) -> None:
     if not config_file.is_file():
         raise click.UsageError(f"no mkdocs.yml next to {catalog.path}")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if now is None and "SOURCE_DATE_EPOCH" not in env and catalog.site.demo is not None:
+        now = format_timestamp(catalog.site.demo.as_of)
+        click.echo(
+            f"statusbook: a demonstration (demo: in {catalog.path.name}): building at {now}; "
+            "pass --now to choose another instant",
+            err=True,
+        )
     if now is not None or "SOURCE_DATE_EPOCH" in env or arguments[0] == "build":
         env["SOURCE_DATE_EPOCH"] = str(int(parse_now(now).timestamp()))
     command = [
@@ -47,10 +60,19 @@ def _run_mkdocs(app: AppContext, arguments: list[str], now: str | None) -> None:
     default=None,
     help="Where to write the site (default: site_dir from mkdocs.yml).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Accepted as MkDocs takes it; statusbook builds are always strict.",
+)
 @now_option
 @click.pass_obj
-def build(app: AppContext, site_dir: Path | None, now: str | None) -> None:
-    """Build the status site (strict; records with errors stop the build)."""
+def build(app: AppContext, site_dir: Path | None, strict: bool, now: str | None) -> None:
+    """Build the status site (strict; records with errors stop the build).
+
+    The build time is --now, else SOURCE_DATE_EPOCH, else a demo catalog's demo.as_of,
+    else the clock.
+    """
     arguments = ["build", "--clean"]
     if site_dir is not None:
         arguments += ["--site-dir", str(site_dir)]
@@ -66,6 +88,7 @@ def build(app: AppContext, site_dir: Path | None, now: str | None) -> None:
 def serve(app: AppContext, dev_addr: str, now: str | None) -> None:
     """Serve the status site with live reload when a record or the catalog changes.
 
-    Without --now (or SOURCE_DATE_EPOCH) every rebuild uses the current time.
+    Without --now (or SOURCE_DATE_EPOCH, or a demo catalog's demo.as_of) every rebuild
+    uses the current time.
     """
     _run_mkdocs(app, ["serve", "--dev-addr", dev_addr], now)

@@ -12,6 +12,7 @@ from statusbook.model import (
     Catalog,
     Component,
     ComponentStatus,
+    Demo,
     Group,
     Impact,
     Notifications,
@@ -158,6 +159,7 @@ def _build(data: dict[str, Any], path: Path) -> Catalog:
             language=site.get("language", "en"),
             time_zone=site.get("time_zone", "UTC"),
             edit_url=site.get("edit_url"),
+            demo=Demo(as_of=data["demo"]["as_of"]) if "demo" in data else None,
         ),
         components=tuple(
             Component(

@@ -732,6 +732,17 @@ NOTIFICATIONS = Object(
     doc="Push notifications of new incidents, updates and maintenance.",
 )
 
+DEMO = Object(
+    {
+        "as_of": Field(
+            Timestamp(),
+            "the instant the examples show; statusbook build and serve default to it",
+            required=True,
+        ),
+    },
+    doc="The records are examples fixed in time (statusbook init --remove-examples removes them).",
+)
+
 CATALOG = Object(
     {
         "site": Field(SITE, "site settings", required=True),
@@ -744,6 +755,7 @@ CATALOG = Object(
             ListOf(COMPONENT, min_items=1), "components, in display order", required=True
         ),
         "notifications": Field(NOTIFICATIONS, "webhooks that statusbook notify posts to"),
+        "demo": Field(DEMO, "marks the records as examples shown at a fixed instant"),
     },
     doc="statusbook catalog: components, groups, SLA policy and site settings.",
 )
