@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from statusbook.cli import cli
 from statusbook.render.sla import CSV_COLUMNS
 
-from .conftest import REPO_ROOT
+from .conftest import DEMO_ROOT
 
 NOW = "2026-11-21T12:00:00Z"
 
@@ -162,6 +163,19 @@ def test_table_marks_breaches_in_words(records):
     assert "2 SLA breaches." in result.output
 
 
+def test_table_says_an_overspent_budget_is_exhausted_never_a_negative_share(records):
+    result = run("--now", NOW, "--window", "7d")
+    assert result.exit_code == 0, result.output
+    [api] = [line for line in result.output.splitlines() if line.strip().startswith("API")]
+    # 7 days at 99.9 %: 10.08 min allowed, 60 min used (the JSON says -49.92 remaining)
+    assert "60.0/10.1 min" in api
+    assert "exhausted, 49.9 min over" in api
+    assert "-" not in api.split("min", 1)[1].replace(" - ", "")
+    [database] = [line for line in result.output.splitlines() if "Database" in line]
+    assert "exhausted" not in database
+    assert re.search(r"\d+\.\d min \(100\.0%\)", database)
+
+
 def test_source_date_epoch_is_the_default_now(records, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795262400")  # 2026-11-21T12:00:00Z
     assert run_json()["now"] == NOW
@@ -195,15 +209,15 @@ def test_invalid_records_are_reported_and_exit_1(records):
 
 
 @pytest.mark.parametrize("output_format", ["table", "json", "csv"])
-def test_the_shipped_examples_report_in_every_format(output_format):
-    config = str(REPO_ROOT / "statusbook.yml")
+def test_the_demo_records_report_in_every_format(output_format):
+    config = str(DEMO_ROOT / "statusbook.yml")
     result = run("--now", NOW, "--format", output_format, config=config)
     assert result.exit_code == 0, result.output
     assert result.output.strip()
 
 
-def test_the_shipped_examples_show_the_ongoing_api_incident():
-    config = str(REPO_ROOT / "statusbook.yml")
+def test_the_demo_records_show_the_ongoing_api_incident():
+    config = str(DEMO_ROOT / "statusbook.yml")
     day = rows(run_json("--now", NOW, "--window", "24h", config=config), "24h")
     # major 03:12–04:02 (3,000 s), partial since then until now (28,680 s at 0.3)
     assert day["api"]["major_outage_seconds"] == 3000
