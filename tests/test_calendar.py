@@ -149,6 +149,7 @@ def test_hostile_maintenance_text_is_plain_and_harmless(tmp_path):
 
 
 def test_calendar_reaches_back_one_year_and_forward_without_limit(tmp_path):
+    from statusbook.derive.snapshot import derive
     from statusbook.render.outputs import static_files
 
     from .published import records
@@ -163,7 +164,7 @@ def test_calendar_reaches_back_one_year_and_forward_without_limit(tmp_path):
             maintenance_text(moment, announced=min(moment, NOW) - timedelta(days=7)),
         )
     catalog, incidents = records(project.root, NOW)
-    calendar = Calendar.from_ical(static_files(catalog, incidents, NOW)["maintenance.ics"])
+    calendar = Calendar.from_ical(static_files(derive(catalog, incidents, NOW))["maintenance.ics"])
     uids = sorted(str(event["UID"]).split("@")[0] for event in calendar.walk("VEVENT"))
     expected = [record_name(recent, "recent-window"), record_name(future, "future-window")]
     assert uids == sorted(name.removesuffix(".md") for name in expected)  # not the 400-day-old one

@@ -9,6 +9,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from statusbook.derive.snapshot import derive
 from statusbook.render.feeds import FEED_LIMIT
 from statusbook.render.outputs import static_files
 
@@ -277,8 +278,8 @@ def test_feeds_do_not_change_when_only_the_build_time_does(project):
     day = datetime(2026, 11, 20, tzinfo=UTC)
     project.write(record_name(day, "slow"), incident_text(day))
     catalog, incidents = records(project.root, NOW)
-    first = static_files(catalog, incidents, NOW)
-    second = static_files(catalog, incidents, NOW + timedelta(days=3))
+    first = static_files(derive(catalog, incidents, NOW))
+    second = static_files(derive(catalog, incidents, NOW + timedelta(days=3)))
     feeds = [path for path in first if path.endswith((".rss", ".atom", ".ics"))]
     assert "components/dashboard/history.atom" in feeds
     assert feedparser.parse(first["components/dashboard/history.atom"]).entries == []

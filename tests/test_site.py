@@ -84,10 +84,15 @@ def test_each_component_has_ninety_daily_bars_with_labels(site):
 
 def test_ninety_day_uptime_is_shown_per_component(site):
     rows = component_rows(page(site, "/"))
-    # API over 23 Aug 06:00 – 21 Nov 06:00: 59.5 min (2 Sep) + 50 min major + 118 min × 0.3
-    # partial (today) = 144.9 min of 129,600 → 99.888…%, shown rounded down.
-    assert text(rows["api"].select_one(".sb-bars__percent")) == "99.88% uptime"
-    assert text(rows["auth"].select_one(".sb-bars__percent")) == "100% uptime"
+    # Exactly the days the bars show. Wide screens: API over 24 Aug 00:00 – 21 Nov 06:00,
+    # 59.5 min (2 Sep) + 50 min major + 118 min × 0.3 partial (today) = 144.9 min of
+    # 128,520 → 99.887…%, shown rounded down. Phones show 30 bars, from 23 Oct: 85.4 min of
+    # 42,120 → 99.797…%.
+    wide, narrow = rows["api"].select(".sb-bars__legend")
+    assert "sb-bars__legend--90" in wide["class"] and "sb-bars__legend--30" in narrow["class"]
+    assert text(wide) == "90 days ago 99.88% uptime over 90 days Today"
+    assert text(narrow) == "30 days ago 99.79% uptime over 30 days Today"
+    assert text(rows["auth"].select_one(".sb-bars__percent")) == "100% uptime over 90 days"
 
 
 def test_days_with_incidents_are_listed_as_text_for_screen_readers(site):
@@ -145,9 +150,9 @@ def test_incident_page_shows_facts_timeline_and_postmortem(site):
     assert "Duration 2 h 43 min" in facts
     assert "Incident manager Dana Okafor" in facts
     assert [text(li) for li in incident.select("ul.sb-affected li")] == [
-        "API",
-        "Web dashboard",
-        "Webhooks",
+        "API: ✓ Operational",
+        "Web dashboard: ✓ Operational",
+        "Webhooks: ✓ Operational",
     ]
     times = [t["datetime"] for t in incident.select("ol.sb-timeline .sb-update__head time")]
     assert times == sorted(times, reverse=True) and len(times) == 4

@@ -173,7 +173,12 @@ def _settled(record: Incident, now: datetime) -> bool:
         )
         and (
             window is None
-            or all(moment is None or moment <= now for moment in (window.started, window.completed))
+            or (
+                all(
+                    moment is None or moment <= now for moment in (window.started, window.completed)
+                )
+                and (window.state is not MaintenanceState.COMPLETED or window.completed is not None)
+            )
         )
     )
 
