@@ -79,14 +79,23 @@ class RecordViews:
         return IncidentPage(
             summary=summary,
             facts=tuple(self._window_facts(state) if state.is_maintenance else self._facts(state)),
-            affected=tuple(
-                StatusChange(self.labels.component_name(c), self.labels.status(s))
-                for c, s in state.current.items()
-            ),
+            affected=self._affected(state),
             timeline=tuple(self.post(post) for post in reversed(state.posts)),
             postmortem=self._postmortem(record),
             edit_url=f"{self.edit_root}{path}" if self.edit_root and path else None,
             corrections=tuple((self.labels.moment(c.at), c.note) for c in record.corrections),
+        )
+
+    def _affected(self, state: RecordState) -> tuple[StatusChange, ...]:
+        """Each component with its status in this record now; a window that has not run
+        (yet) names its components only, since it holds none of them."""
+        planned = state.status in (RecordStatus.SCHEDULED, RecordStatus.CANCELLED)
+        return tuple(
+            StatusChange(
+                self.labels.component_name(component),
+                None if planned else self.labels.status(status),
+            )
+            for component, status in state.current.items()
         )
 
     def _facts(self, state: RecordState) -> list[Fact]:

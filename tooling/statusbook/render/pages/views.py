@@ -84,7 +84,8 @@ class GroupRows:
 @dataclass(frozen=True)
 class StatusChange:
     component: str
-    status: Label
+    #: ``None`` where the component's status is not the point (a window still to come).
+    status: Label | None
 
 
 @dataclass(frozen=True)
