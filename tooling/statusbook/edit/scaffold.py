@@ -220,22 +220,25 @@ def parse_component(text: str, taken: Iterable[str] = ()) -> NewComponent:
 
 # --- rendering the templates --------------------------------------------------------------
 
-_BLOCK = re.compile(r"^(?P<indent>[ ]*)@@\{(?P<name>\w+)\}[ ]*\n", re.MULTILINE)
-_INLINE = re.compile(r"@@\{(?P<name>\w+)\}")
+_PLACEHOLDER = re.compile(
+    r"^(?P<indent>[ ]*)@@\{(?P<block>\w+)\}[ ]*\n|@@\{(?P<inline>\w+)\}", re.MULTILINE
+)
 
 
 def render(template: str, values: Mapping[str, str]) -> str:
-    """Fill ``@@{name}`` placeholders; an unknown name is an error, never left in place.
+    """Fill ``@@{name}`` placeholders in one pass (a value is never read as a template).
 
     A placeholder alone on its line takes a block: each line indented like the
-    placeholder, and no line at all for an empty value.
+    placeholder, and no line at all for an empty value. An unknown name is a KeyError.
     """
 
-    def block(match: re.Match[str]) -> str:
-        lines = values[match["name"]].splitlines()
+    def fill(match: re.Match[str]) -> str:
+        if match["inline"] is not None:
+            return values[match["inline"]]
+        lines = values[match["block"]].splitlines()
         return "".join(f"{match['indent']}{line}\n" if line else "\n" for line in lines)
 
-    return _INLINE.sub(lambda match: values[match["name"]], _BLOCK.sub(block, template))
+    return _PLACEHOLDER.sub(fill, template)
 
 
 def template(path: str) -> str:
@@ -292,7 +295,7 @@ def catalog_text(answers: Answers) -> str:
             "site_url": scalar(answers.url),
             "language": answers.language,
             "time_zone": scalar(answers.time_zone),
-            "groups": f"groups:\n{groups}" if groups else "",
+            "groups": f"groups:\n{groups}\n" if groups else "",
             "components": "\n".join(
                 _component(c, answers.monitored_since) for c in answers.components
             ),
