@@ -177,7 +177,7 @@ class UserDataGuard:
         if self.allowed or event not in _EVENTS:
             return
         try:
-            found = self._command(*args[:3]) if event == "subprocess.Popen" else self._data(args[0])
+            found = self._command(*args[:3]) if event == "subprocess.Popen" else self._opened(args)
         except Exception:  # an audit hook must never break the operation it watches
             return
         if found:
@@ -187,6 +187,13 @@ class UserDataGuard:
         """``value`` (a path or a word of a command) as an absolute path; None is the cwd."""
         text = "." if value is None else os.fsdecode(value)
         return os.path.normpath(os.path.join(cwd or os.getcwd(), text))
+
+    def _opened(self, args: tuple[Any, ...]) -> str | None:
+        # os.open (mode None) may take a relative path from a dir_fd, as shutil.rmtree does
+        # in a tree of its own: only an absolute one is surely the root's.
+        if len(args) > 1 and args[1] is None and not os.path.isabs(os.fsdecode(args[0])):
+            return None
+        return self._data(args[0])
 
     def _data(self, value: Any, cwd: str | None = None) -> str | None:
         if isinstance(value, int):  # an open file descriptor: its path was seen when opened
