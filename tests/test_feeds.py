@@ -8,7 +8,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 
+from statusbook.cli import cli
 from statusbook.derive.snapshot import derive
 from statusbook.render.feeds import FEED_LIMIT
 from statusbook.render.outputs import static_files
@@ -74,15 +76,17 @@ def test_site_feed_has_one_entry_per_record_with_stable_absolute_ids(site):
         assert parsed.feed.link == BASE
 
 
-def test_entries_carry_kind_and_impact_categories(site):
+def test_entries_carry_status_kind_and_impact_categories(site):
     parsed = parse(site / "history.atom")
     entry = next(e for e in parsed.entries if "api-elevated-error-rates" in e.id)
     terms = {(tag.scheme, tag.term) for tag in entry.tags}
+    assert ("urn:statusbook:status", "identified") in terms
     assert ("urn:statusbook:kind", "outage") in terms
     assert ("urn:statusbook:impact", "major") in terms
     rss = parse(site / "history.rss")
     rss_entry = next(e for e in rss.entries if "api-elevated-error-rates" in e.id)
-    assert {tag.term for tag in rss_entry.tags} == {"Outage", "Major impact"}
+    assert {tag.term for tag in rss_entry.tags} == {"Identified", "Outage", "Major impact"}
+    assert rss_entry.title == "Identified — Elevated error rates on the API"
 
 
 def test_entry_content_is_the_whole_timeline_newest_first(site):
@@ -214,10 +218,10 @@ def test_markup_in_a_title_is_carried_as_text(project, tmp_path):
     out = build_ok(project.root, tmp_path / "out", NOW)
     atom = ET.parse(out / "history.atom").getroot()
     title = atom.find(f"{ATOM}entry/{ATOM}title")
-    assert title.text == "Errors in <Widget> & co"
+    assert title.text == "Resolved — Errors in <Widget> & co"
     assert title.get("type") in (None, "text")
     assert list(title) == []
-    assert parse(out / "history.rss").entries[0].title == "Errors in <Widget> & co"
+    assert parse(out / "history.rss").entries[0].title == "Resolved — Errors in <Widget> & co"
 
 
 def test_a_new_update_keeps_the_entry_id_and_moves_updated(project, tmp_path):
@@ -254,10 +258,12 @@ def test_feeds_keep_the_most_recently_changed_records(project, tmp_path):
         entries = parse(out / name).entries
         assert len(entries) == FEED_LIMIT
         titles = [entry.title for entry in entries]
-        assert titles == [f"Slow {n}" for n in reversed(range(5, FEED_LIMIT + 5))]
+        assert titles == [f"Resolved — Slow {n}" for n in reversed(range(5, FEED_LIMIT + 5))]
 
 
-def test_without_a_site_url_feeds_are_skipped_and_the_build_says_why(project, tmp_path):
+def test_without_a_site_url_the_page_is_not_built_and_validate_says_why(project, tmp_path):
+    """Feeds, calendars and the API's page.url and shortlinks need the site's address:
+    rather than publish nulls that strict Statuspage clients reject, the build refuses."""
     install_site_files(project.root)
     catalog = project.catalog_path.read_text()
     project.catalog_path.write_text(catalog.replace("  url: https://status.test.example/\n", ""))
@@ -265,13 +271,14 @@ def test_without_a_site_url_feeds_are_skipped_and_the_build_says_why(project, tm
     project.write(record_name(day, "slow"), incident_text(day))
     out = tmp_path / "out"
     result = build(project.root, out, NOW)
-    assert result.returncode == 0, result.stderr
-    assert "site.url is not set" in result.stderr
-    assert feed_paths(out) == [] and list(out.rglob("*.ics")) == []
-    assert page(out, "/").select('link[rel="alternate"]') == []
-    hrefs = {a["href"] for a in page(out, "/").select("section.sb-subscribe a[type]")}
-    assert "history.rss" not in hrefs and "api/v2/summary.json" in hrefs
-    assert (out / "api/v2/summary.json").is_file() and (out / "badge.svg").is_file()
+    assert result.returncode != 0
+    assert "site.url is not set in the catalog" in result.stderr
+    assert "Traceback" not in result.stderr
+    checked = CliRunner().invoke(cli, ["validate", "--strict", "--now", NOW.isoformat()])
+    assert checked.exit_code == 1
+    assert "statusbook.yml:1:1: warning SB502 [site-url-missing]" in checked.output
+    assert "set site.url" in checked.output
+    assert CliRunner().invoke(cli, ["validate", "--now", NOW.isoformat()]).exit_code == 0
 
 
 def test_feeds_do_not_change_when_only_the_build_time_does(project):

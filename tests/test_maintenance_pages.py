@@ -215,8 +215,8 @@ def test_the_clock_starts_and_ends_windows_in_the_api_with_stable_ids(english):
 def test_the_clock_transitions_are_in_the_feed(english):
     feed = feedparser.parse((english / "history.atom").read_bytes())
     entries = {entry.title: entry for entry in feed.entries}
-    running = entries["Running migration"]
+    running = entries["In progress — Running migration"]
     assert "The scheduled maintenance has started." in running.content[0].value
     assert running.updated == "2026-11-21T11:00:00+00:00"
-    finished = entries["Finished rotation"]
+    finished = entries["Completed — Finished rotation"]
     assert "The scheduled maintenance has been completed." in finished.content[0].value

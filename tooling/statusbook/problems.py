@@ -143,6 +143,12 @@ _RULES = [
     ),
     # catalog
     Rule("SB501", "catalog", Severity.ERROR, "The catalog (statusbook.yml) is invalid."),
+    Rule(
+        "SB502",
+        "site-url-missing",
+        Severity.WARNING,
+        "site.url is not set: the page cannot be built for publishing (feeds, calendars and the API need its address).",
+    ),
     # history: published records compared with a git revision (validate --base)
     Rule(
         "SB701",

@@ -17,6 +17,7 @@ from statusbook.cli.common import (
     parse_now,
 )
 from statusbook.io.git import GitError, files_at
+from statusbook.load.catalog import catalog_warnings
 from statusbook.load.guard import Escapes, compare
 from statusbook.load.records import discover, is_record_name
 from statusbook.load.rules import validate_paths
@@ -85,7 +86,7 @@ def validate(
         raise click.UsageError("--allow-removal and --allow-history-rewrite need --base REV")
     catalog = app.catalog(output_format)
     result = validate_paths(list(paths), catalog, parse_now(now))
-    problems = result.problems
+    problems = sorted([*catalog_warnings(catalog), *result.problems], key=Problem.sort_key)
     if base is not None:
         escapes = Escapes(frozenset(map(_record_id, allow_removal)), allow_history_rewrite)
         problems = sorted([*problems, *_history(catalog, base, escapes)], key=Problem.sort_key)

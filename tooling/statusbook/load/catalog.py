@@ -57,6 +57,30 @@ def load_catalog(path: Path) -> Catalog:
     return _build(data, path)
 
 
+#: Why a catalog without ``site.url`` cannot be published, said by ``validate`` and ``build``.
+SITE_URL_FIX = (
+    "set site.url to the address readers use, e.g. https://status.example.com/ — feeds, "
+    "calendars, the API's page.url and shortlinks and canonical links need it "
+    "(statusbook serve previews without it)"
+)
+
+
+def catalog_warnings(catalog: Catalog) -> list[Problem]:
+    """What a valid catalog still lacks for a publishable build."""
+    if catalog.site.url or catalog.path is None:
+        return []
+    source = read_yaml_source(catalog.path)
+    return [
+        source.problem(
+            "SB502",
+            "site.url is not set, so the page cannot be built for publishing",
+            SITE_URL_FIX,
+            at=("site",),
+            key=True,
+        )
+    ]
+
+
 def _check_references(data: dict[str, Any], source: Any) -> None:
     site = data["site"]
     language = site.get("language", "en")

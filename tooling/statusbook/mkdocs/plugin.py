@@ -26,7 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from statusbook.derive.snapshot import derive
 from statusbook.i18n import Translator
-from statusbook.load.catalog import CatalogError, load_catalog
+from statusbook.load.catalog import SITE_URL_FIX, CatalogError, load_catalog
 from statusbook.load.rules import validate_paths
 from statusbook.markup import sanitize
 from statusbook.mkdocs.background import OutputsError, StaticOutputs
@@ -59,6 +59,12 @@ class StatusbookConfig(base.Config):
 class StatusbookPlugin(BasePlugin[StatusbookConfig]):
     """Generates the status site from ``statusbook.yml`` and ``incidents/``."""
 
+    #: The MkDocs command running: a site without ``site.url`` may be previewed, not built.
+    command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_theme(config)
         root = Path(config.config_file_path or ".").resolve().parent
@@ -72,6 +78,11 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             ) from None
         except TimestampError as error:
             raise PluginError(f"statusbook: invalid build time: {error}") from None
+        if self.command != "serve" and not self.catalog.site.url:
+            raise PluginError(
+                "statusbook: site.url is not set in the catalog, so the page cannot be built "
+                f"for publishing; {SITE_URL_FIX}"
+            )
         result = validate_paths(None, self.catalog, self.now)
         if result.errors:
             raise PluginError(

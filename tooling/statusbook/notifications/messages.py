@@ -29,6 +29,7 @@ from statusbook.derive.snapshot import Snapshot, derive
 from statusbook.i18n import Translator
 from statusbook.model import ComponentStatus, RecordStatus, WebhookType
 from statusbook.notifications.events import Event, EventKind
+from statusbook.render import wording
 from statusbook.render.badges import INDICATOR_COLOURS, LABEL_COLOUR
 from statusbook.render.statuspage import StatuspageApi, iso
 from statusbook.render.text import plain_text
@@ -123,7 +124,7 @@ class Renderer:
         post = _news(event)
         text = ""
         if post is not None:
-            text = plain_text(t(f"post.{post.key}") if post.derived else post.message)
+            text = plain_text(wording.post_message(t, post))
         moment = _moment(event)
         return Notice(
             headline=headline,
@@ -146,11 +147,7 @@ class Renderer:
         else:
             post = _news(event)
             lifecycle = post.lifecycle if post else event.state.status
-        if event.record.is_maintenance:
-            return self.t(f"maintenance.{lifecycle.value}")
-        if lifecycle is RecordStatus.POSTMORTEM:
-            lifecycle = RecordStatus.RESOLVED
-        return self.t(f"update.{lifecycle.value}")
+        return self.t(wording.status_key(lifecycle, maintenance=event.record.is_maintenance))
 
     def _components_at(self, event: Event) -> dict[str, ComponentStatus]:
         """Each affected component's status in this record right after the event."""

@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 from statusbook.derive.lifecycle import RecordState
 from statusbook.i18n import Translator
 from statusbook.model import Catalog, RecordStatus
+from statusbook.render import wording
 from statusbook.render.text import plain_text
 from statusbook.render.urls import incident_link
 
@@ -92,7 +93,7 @@ def _event(state: RecordState, base: str, names: dict[str, str], t: Translator) 
         lines += [f"{t('incident.affected')}: {', '.join(affected)}", ""]
     for post in reversed(state.posts):
         lines.append(f"{t(f'update.{post.status.value}')} – {t.datetime(post.at)}")
-        lines += [plain_text(t(f"post.{post.key}") if post.derived else post.message), ""]
+        lines += [plain_text(wording.post_message(t, post)), ""]
     lines.append(link)
     event = Event()
     event.add("uid", event_uid(base, incident.id))

@@ -3,11 +3,12 @@
 The one place that knows the layout (paths below are relative to the site root):
 
 =============================================  ============================================
-``history.rss``, ``history.atom``              incidents and maintenance (Statuspage's names)
+``history.rss``, ``history.atom``              one entry per incident or window (Statuspage's names)
+``updates.rss``, ``updates.atom``              one entry per update, the resolution included
 ``maintenance.ics``                            scheduled maintenance calendar
 ``api/v2/…``                                   Statuspage v2 compatible JSON (:mod:`.api`)
 ``badge.svg``, ``badge.json``                  overall status badge, shields.io endpoint
-``components/<id>/history.rss`` etc.           the same four per component, next to its page
+``components/<id>/history.rss`` etc.           the same per component, next to its page
 =============================================  ============================================
 
 Feeds and calendars need absolute links and ids built from ``site.url``; without it they
@@ -25,7 +26,7 @@ from statusbook.derive.snapshot import Snapshot
 from statusbook.i18n import Translator
 from statusbook.model import Catalog
 from statusbook.render.badges import badge_endpoint, badge_svg, status_badges
-from statusbook.render.feeds import feed_pair
+from statusbook.render.feeds import feed_pair, updates_pair
 from statusbook.render.ical import calendar
 from statusbook.render.statuspage import api_documents
 from statusbook.render.urls import API_ROOT, feed_path, site_base
@@ -35,6 +36,8 @@ ATOM = "application/atom+xml"
 ICS = "text/calendar"
 JSON = "application/json"
 SVG = "image/svg+xml"
+#: Feeds, the updates feed first: it is the one that announces every update.
+FEED_KINDS = ("updates-rss", "updates-atom", "rss", "atom")
 
 
 @dataclass(frozen=True)
@@ -50,49 +53,52 @@ class FeedLink:
     href: str
     #: The component it is about; ``None`` for the whole site.
     component: str | None = None
-    #: ``rss``, ``atom``, ``calendar``, ``api``, ``badge`` or ``badge-endpoint``.
+    #: ``updates-rss``, ``updates-atom``, ``rss``, ``atom``, ``calendar``, ``api``,
+    #: ``badge`` or ``badge-endpoint``.
     kind: str = ""
 
     @property
     def is_feed(self) -> bool:
         """Whether feed readers should discover it."""
-        return self.kind in ("rss", "atom")
+        return self.kind in FEED_KINDS
 
 
 def feed_links(catalog: Catalog) -> list[FeedLink]:
     """Every subscribable file: the site's first, then each component's in catalog order."""
     t = Translator(catalog.site.language, catalog.site.time_zone)
     site = catalog.site.name
-    links = _links(catalog, t, None, t("feeds.history_title", site=site),
-                   t("feeds.calendar_title", site=site), site)  # fmt: skip
-    for c in catalog.components:
-        links += _links(
-            catalog,
-            t,
-            c.id,
-            t("feeds.component_title", site=site, component=c.name),
-            t("feeds.component_calendar_title", site=site, component=c.name),
-            f"{site} – {c.name}",
-        )
+    links = _links(catalog, t, None, site)
+    for component in catalog.components:
+        links += _links(catalog, t, component.id, f"{site} – {component.name}", component.name)
     return links
 
 
 def _links(
-    catalog: Catalog, t: Translator, scope: str | None, history: str, calendar: str, badge: str
+    catalog: Catalog, t: Translator, scope: str | None, name: str, component: str | None = None
 ) -> list[FeedLink]:
+    """One scope's files: the feeds and the calendar (when ``site.url`` is set), the API
+    (site-wide), the badges."""
+    prefix = "" if scope is None else "component_"
+    site = catalog.site.name
+    named = {"site": site} if component is None else {"site": site, "component": component}
     links: list[FeedLink] = []
     if site_base(catalog) is not None:
+        updates = t(f"feeds.{prefix}updates_title", **named)
+        history = t(f"feeds.{prefix}history_title", **named)
+        calendar = t(f"feeds.{prefix}calendar_title", **named)
         links += [
+            FeedLink(f"{updates} (RSS)", t("subscribe.updates_rss"), RSS, feed_path(scope, "updates-rss"), scope, "updates-rss"),
+            FeedLink(f"{updates} (Atom)", t("subscribe.updates_atom"), ATOM, feed_path(scope, "updates-atom"), scope, "updates-atom"),
             FeedLink(f"{history} (RSS)", t("subscribe.rss"), RSS, feed_path(scope, "rss"), scope, "rss"),
             FeedLink(f"{history} (Atom)", t("subscribe.atom"), ATOM, feed_path(scope, "atom"), scope, "atom"),
             FeedLink(calendar, t("subscribe.calendar"), ICS, feed_path(scope, "calendar"), scope, "calendar"),
         ]  # fmt: skip
     if scope is None:
         api = t("subscribe.api")
-        links.append(FeedLink(f"{catalog.site.name} – {api}", api, JSON, API_ROOT + "summary.json", None, "api"))  # fmt: skip
+        links.append(FeedLink(f"{site} – {api}", api, JSON, API_ROOT + "summary.json", None, "api"))
     links += [
-        FeedLink(f"{badge}: {t('subscribe.badge')}", t("subscribe.badge"), SVG, feed_path(scope, "badge"), scope, "badge"),
-        FeedLink(f"{badge}: {t('subscribe.badge_endpoint')}", t("subscribe.badge_endpoint"), JSON, feed_path(scope, "badge-endpoint"), scope, "badge-endpoint"),
+        FeedLink(f"{name}: {t('subscribe.badge')}", t("subscribe.badge"), SVG, feed_path(scope, "badge"), scope, "badge"),
+        FeedLink(f"{name}: {t('subscribe.badge_endpoint')}", t("subscribe.badge_endpoint"), JSON, feed_path(scope, "badge-endpoint"), scope, "badge-endpoint"),
     ]  # fmt: skip
     return links
 
@@ -135,17 +141,21 @@ def static_files(snapshot: Snapshot) -> dict[str, bytes]:
     if base is not None:
         entry_bodies: dict[str, str] = {}
         for scope, records in scopes.items():
-            rss, atom = feed_pair(
-                catalog,
-                records,
-                base=base,
-                rss_href=feed_path(scope, "rss"),
-                atom_href=feed_path(scope, "atom"),
-                component_id=scope,
-                html_cache=entry_bodies,
-            )
-            files[feed_path(scope, "rss")] = rss
-            files[feed_path(scope, "atom")] = atom
+            for render, rss_kind, atom_kind in (
+                (feed_pair, "rss", "atom"),
+                (updates_pair, "updates-rss", "updates-atom"),
+            ):
+                rss, atom = render(
+                    catalog,
+                    records,
+                    base=base,
+                    rss_href=feed_path(scope, rss_kind),
+                    atom_href=feed_path(scope, atom_kind),
+                    component_id=scope,
+                    html_cache=entry_bodies,
+                )
+                files[feed_path(scope, rss_kind)] = rss
+                files[feed_path(scope, atom_kind)] = atom
             files[feed_path(scope, "calendar")] = calendar(
                 catalog,
                 [record for record in records if _in_calendar(record, now)],

@@ -39,7 +39,8 @@ Deliberate deviations, each because a static site built from Git records differs
 * Maintenance records carry ``impact: "maintenance"``; an incident whose postmortem is
   published has status ``postmortem``, with ``postmortem_body`` (plain text) and
   ``postmortem_published_at`` as on Statuspage.
-* Without ``site.url`` in the catalog, ``page.url`` and ``shortlink`` are ``null``.
+* ``site.url`` is required to build for publishing, so ``page.url`` and ``shortlink`` are
+  always URLs; only a local preview (``statusbook serve``) without it leaves them ``null``.
 * Notification and social fields are constant: ``deliver_notifications: true``,
   ``custom_tweet``/``tweet_id``: ``null``; ``showcase: true`` and
   ``only_show_if_degraded: false`` for every component.
@@ -58,6 +59,7 @@ from statusbook.derive.lifecycle import Post, RecordState
 from statusbook.derive.snapshot import Snapshot
 from statusbook.i18n import Translator
 from statusbook.model import Catalog, Component, RecordStatus, UpdateStatus, worst_status
+from statusbook.render import wording
 from statusbook.render.text import plain_text
 from statusbook.render.urls import incident_link, site_base
 
@@ -305,7 +307,7 @@ class StatuspageApi:
         t = self._translator()
         items = []
         for post in state.posts:
-            message = t(f"post.{post.key}") if post.derived else post.message
+            message = wording.post_message(t, post)
             items.append(
                 {
                     "id": f"{state.id}-{post.key}",

@@ -45,10 +45,12 @@ def _folder(component_id: str | None) -> str:
 
 
 def feed_path(component_id: str | None, kind: str) -> str:
-    """Where the ``rss``/``atom``/``calendar``/``badge``/``badge-endpoint`` file lives."""
+    """Where a published file of ``kind`` lives, for the site or one component."""
     names = {
         "rss": "history.rss",
         "atom": "history.atom",
+        "updates-rss": "updates.rss",
+        "updates-atom": "updates.atom",
         "calendar": "maintenance.ics",
         "badge": "badge.svg",
         "badge-endpoint": "badge.json",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from statusbook.derive.lifecycle import Post, RecordState
 from statusbook.i18n import Translator
 from statusbook.model import Catalog, ComponentStatus, RecordStatus
+from statusbook.render import wording
 from statusbook.render.pages.views import Label, Moment
 from statusbook.timeutil import format_timestamp
 
@@ -47,19 +48,16 @@ class Labels:
     def record_status(self, state: RecordState) -> Label:
         """Where a record stands, in maintenance words for maintenance."""
         status = state.status
-        if state.is_maintenance:
-            return Label(status.value, self.t(f"maintenance.{status.value}"))
         if status is RecordStatus.POSTMORTEM:
             status = RecordStatus.RESOLVED
-        icon = _OPEN_ICON if state.is_open else _CLOSED_ICON
-        return Label(status.value, self.t(f"update.{status.value}"), icon)
+        icon = "" if state.is_maintenance else _OPEN_ICON if state.is_open else _CLOSED_ICON
+        return Label(status.value, wording.record_status(self.t, state), icon)
 
     def post_status(self, post: Post) -> Label:
-        return Label(post.status.value, self.t(f"update.{post.status.value}"))
+        return Label(post.status.value, wording.post_status(self.t, post))
 
     def post_message(self, post: Post) -> str:
-        """A derived post's words (the clock wrote no message); a written post's own."""
-        return self.t(f"post.{post.key}") if post.derived else post.message
+        return wording.post_message(self.t, post)
 
     def component_name(self, component_id: str) -> str:
         return self.names.get(component_id, component_id)

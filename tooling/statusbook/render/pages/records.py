@@ -32,6 +32,7 @@ class RecordViews:
     def post(self, post: Post) -> UpdateView:
         labels = self.labels
         return UpdateView(
+            key=post.key,
             at=labels.moment(post.at),
             status=labels.post_status(post),
             html=render_markdown(labels.post_message(post)),

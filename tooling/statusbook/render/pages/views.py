@@ -90,6 +90,8 @@ class StatusChange:
 
 @dataclass(frozen=True)
 class UpdateView:
+    #: The post's key (``u3``, ``started``): its anchor on the record's page.
+    key: str
     at: Moment
     status: Label
     html: str
