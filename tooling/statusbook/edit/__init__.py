@@ -21,7 +21,7 @@ from statusbook.edit.changes import (
     write,
 )
 from statusbook.edit.fields import ROOT_CAUSE_PLACEHOLDER, SUMMARY_PLACEHOLDER, render_record
-from statusbook.edit.naming import find_record, record_path, slugify
+from statusbook.edit.naming import find_record, record_ids, record_path, slugify
 from statusbook.edit.records import (
     add_action_item,
     add_postmortem,
@@ -57,6 +57,7 @@ __all__ = [
     "find_record",
     "new_incident",
     "new_maintenance",
+    "record_ids",
     "record_path",
     "render_record",
     "resolve",

@@ -44,6 +44,13 @@ def find_record(catalog: Catalog, ref: str) -> Path:
     raise RecordNotFound(f"no record with id {ref!r} under {catalog.records_dir}{hint}")
 
 
+def record_ids(catalog: Catalog) -> set[str]:
+    """The ids of every record in the catalog's records folder."""
+    if not catalog.records_dir.is_dir():
+        return set()
+    return {path.stem for path in discover([catalog.records_dir])}
+
+
 def slugify(text: str, max_length: int = 60) -> str:
     """Lowercase ASCII words joined by ``-``: the part of a file name after the date."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -56,17 +63,21 @@ def slugify(text: str, max_length: int = 60) -> str:
     return slug or "incident"
 
 
-def record_path(catalog: Catalog, day: date, title: str, taken: Collection[str] = ()) -> Path:
+def record_path(
+    catalog: Catalog,
+    day: date,
+    title: str,
+    taken: Collection[str] = (),
+    existing: Collection[str] | None = None,
+) -> Path:
     """``incidents/YYYY/YYYY-MM-DD-slug.md``, numbered ``-2``, ``-3``… if the id is taken.
 
-    Ids must be unique across all years, so every existing record is consulted, plus
-    ``taken`` (ids planned but not yet written, during an import).
+    Ids must be unique across all years, so every existing record is consulted (``existing``
+    when the caller has read them already, as an import of thousands does), plus ``taken``
+    (ids planned but not yet written, during an import).
     """
-    existing = (
-        {path.stem for path in discover([catalog.records_dir])}
-        if catalog.records_dir.is_dir()
-        else set()
-    )
+    if existing is None:
+        existing = record_ids(catalog)
     base = f"{day.isoformat()}-{slugify(title)}"
     stem, number = base, 1
     while stem in existing or stem in taken:

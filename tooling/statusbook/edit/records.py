@@ -112,6 +112,7 @@ def create_record(
     now: datetime,
     body: str = "",
     taken: Collection[str] = (),
+    existing: Collection[str] | None = None,
 ) -> Change:
     """A new record file from front matter ``fields`` (``None`` values are left out).
 
@@ -123,7 +124,7 @@ def create_record(
         start = fields["updates"][0].get("at")
     if not isinstance(start, datetime):
         raise EditError("a new record needs a start time (started, scheduled_start or an update)")
-    path = record_path(catalog, utc_day(start), str(fields.get("title", "")), taken)
+    path = record_path(catalog, utc_day(start), str(fields.get("title", "")), taken, existing)
     return checked(catalog, path, None, render_record(fields, body), now)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from statusbook import edit
+from statusbook.io.terminal import progress
 from statusbook.load.records import discover, parse_source
 from statusbook.model import (
     Catalog,
@@ -103,7 +104,8 @@ def plan_import(
     changes: list[edit.Change] = []
     taken: set[str] = set()
     used: set[str] = set()
-    for draft in drafts:
+    ids = edit.record_ids(catalog)
+    for draft in progress(drafts, "Checking records", len(drafts)):
         fields = _fields(draft, mapping)
         existing = imported.get((draft.origin, draft.key))
         if existing is not None:
@@ -111,7 +113,9 @@ def plan_import(
             (report.unchanged if same else report.kept).append(existing)
             continue
         try:
-            change = edit.create_record(prospective, fields, body=draft.body, now=now, taken=taken)
+            change = edit.create_record(
+                prospective, fields, body=draft.body, now=now, taken=taken, existing=ids
+            )
         except edit.EditError as error:
             report.refused.append((draft.source, error.problems or []))
             if not error.problems:
@@ -131,7 +135,7 @@ def apply_plan(plan: ImportPlan) -> None:
     """Write the catalog first (records refer to it), then each new record, atomically."""
     if plan.catalog_change is not None:
         edit.write(plan.catalog_change)
-    for change in plan.changes:
+    for change in progress(plan.changes, "Writing records", len(plan.changes)):
         edit.write(change)
 
 

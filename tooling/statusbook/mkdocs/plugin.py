@@ -26,6 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from statusbook.derive.snapshot import derive
 from statusbook.i18n import Translator
+from statusbook.io.terminal import Counter
 from statusbook.load.catalog import SITE_URL_FIX, CatalogError, load_catalog
 from statusbook.load.rules import validate_paths
 from statusbook.markup import sanitize
@@ -163,6 +164,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
                 component_page.row.name,
                 in_nav=False,
             )
+        self.rendering = Counter(len(self.page_views), "statusbook: writing pages")
         return files
 
     def on_page_markdown(
@@ -194,8 +196,14 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         extra["sb_feeds"] = self.feeds
         return context
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.page_views:
+            self.rendering.advance()
+        return output
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Feeds, calendars, the JSON API and badges: static files from the same records."""
+        self.rendering.close()
         for note in notes(self.catalog):
             log.info(f"statusbook: {note}")
         try:
@@ -204,6 +212,9 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             raise PluginError(f"statusbook: {error}") from None
 
     def on_build_error(self, error: Exception) -> None:
+        rendering = getattr(self, "rendering", None)
+        if rendering is not None:
+            rendering.close()
         outputs = getattr(self, "outputs", None)
         if outputs is not None:
             outputs.abandon()
