@@ -226,7 +226,8 @@ class UserDataGuard:
             report.outcome = "failed"
             report.longrepr = (
                 "read the repository's own data, which belongs to whoever runs this status page "
-                "(use tests/fixtures/demo, DEMO_ROOT, instead):\n  " + "\n  ".join(self.reads)
+                "(use tests/fixtures/demo, DEMO_ROOT, instead):\n  "
+                + "\n  ".join(dict.fromkeys(self.reads))
             )
             self.reads.clear()
         return report
