@@ -130,5 +130,10 @@ def test_badges_speak_the_sites_language_and_escape_names(project, tmp_path):
     subscribe = page(out, "/").select_one("section.sb-subscribe")
     assert subscribe.select_one("h2").get_text(strip=True) == "Berlangganan"
     labels = [a.get_text(strip=True) for a in subscribe.select(".sb-subscribe__links a")]
-    assert labels[:2] == ["Umpan RSS", "Umpan Atom"]
+    assert labels[:4] == [
+        "Setiap pembaruan (RSS)",
+        "Setiap pembaruan (Atom)",
+        "Riwayat insiden (RSS)",
+        "Riwayat insiden (Atom)",
+    ]
     assert "Lencana status (SVG)" in labels
