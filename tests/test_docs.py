@@ -10,8 +10,11 @@ from .conftest import REPO_ROOT
 
 
 def _commands(group: click.Group, prefix: str = "statusbook") -> list[str]:
+    """Every command's full name; the top group is lazy, so ask it, not its ``commands``."""
     names = []
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         names.append(f"{prefix} {name}")
         if isinstance(command, click.Group):
             names += _commands(command, f"{prefix} {name}")

@@ -1,4 +1,8 @@
-"""Pieces every command shares: the app context, ``--now``, exit codes."""
+"""Pieces every command shares: the app context, ``--now``, exit codes.
+
+Every command imports this module, so it imports nothing heavy itself: the catalog loader
+and the problem report come in when a command first asks for the catalog.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,14 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from statusbook.load.catalog import CATALOG_FILE_NAME, CatalogError, find_catalog, load_catalog
-from statusbook.model import Catalog
-from statusbook.render.problem_report import render
 from statusbook.timeutil import TimestampError, resolve_now
+
+if TYPE_CHECKING:
+    from statusbook.model import Catalog
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -26,6 +31,14 @@ class AppContext:
     config: Path | None
 
     def catalog(self, output_format: str = "text") -> Catalog:
+        from statusbook.load.catalog import (
+            CATALOG_FILE_NAME,
+            CatalogError,
+            find_catalog,
+            load_catalog,
+        )
+        from statusbook.render.problem_report import render
+
         path = self.config or find_catalog(Path.cwd())
         if path is None:
             raise ConfigurationError(
