@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,15 +18,17 @@ from statusbook.cli.common import (
     now_option,
     parse_now,
 )
-from statusbook.io.git import GitError, files_at
 from statusbook.load.catalog import catalog_warnings
-from statusbook.load.guard import Escapes, compare
-from statusbook.load.records import discover, is_record_name
+from statusbook.load.records import discover
 from statusbook.load.rules import validate_paths
 from statusbook.load.schema import catalog_json_schema, record_json_schema
 from statusbook.model import Catalog
 from statusbook.problems import Problem
 from statusbook.render.problem_report import FORMATS, render
+
+if TYPE_CHECKING:
+    # Only --base needs git and the history guard; a plain validate should start at once.
+    from statusbook.load.guard import Escapes
 
 
 class HistoryError(click.ClickException):
@@ -88,18 +92,31 @@ def validate(
     result = validate_paths(list(paths), catalog, parse_now(now))
     problems = sorted([*catalog_warnings(catalog), *result.problems], key=Problem.sort_key)
     if base is not None:
+        from statusbook.load.guard import Escapes
+
         escapes = Escapes(frozenset(map(_record_id, allow_removal)), allow_history_rewrite)
-        problems = sorted([*problems, *_history(catalog, base, escapes)], key=Problem.sort_key)
+        history = _history(catalog, base, escapes, parse_now(now))
+        problems = sorted([*problems, *history], key=Problem.sort_key)
     click.echo(render(problems, result.files, output_format, color=sys.stdout.isatty()))
     failing = problems if strict else [problem for problem in problems if problem.is_error]
     sys.exit(EXIT_PROBLEMS if failing else EXIT_OK)
 
 
-def _history(catalog: Catalog, base: str, escapes: Escapes) -> list[Problem]:
-    """Compare the whole records folder with ``base``: a deleted record has no path to name,
-    so the history guard never narrows to the PATHS given."""
+def _history(catalog: Catalog, base: str, escapes: Escapes, now: datetime) -> list[Problem]:
+    """Compare the whole records folder with what ``base`` published: a deleted record has
+    no path to name, so the history guard never narrows to the PATHS given. The base's
+    records are read through the base's own catalog, so a change that moves, copies or
+    narrows ``records:`` cannot hide what it rewrites or deletes."""
+    from statusbook.cli.base_revision import CatalogMoved, read_base
+    from statusbook.io.git import GitError
+    from statusbook.load.guard import Folders, compare
+
     try:
-        published = files_at(base, catalog.records_dir, is_record_name)
+        published = read_base(catalog, base, follow_moved_catalog=False)
+    except CatalogMoved as error:
+        if escapes.rewrite:
+            return []
+        raise HistoryError(f"--base {base}: {error}") from None
     except GitError as error:
         raise HistoryError(f"--base {base}: {error}") from None
     current: dict[Path, bytes] = {}
@@ -108,7 +125,8 @@ def _history(catalog: Catalog, base: str, escapes: Escapes) -> list[Problem]:
             current[path.resolve()] = path.read_bytes()
         except OSError:
             continue  # validation has reported it (SB001)
-    return compare(published, current, escapes)
+    folders = Folders(published.records_dir, catalog.records_dir)
+    return compare(published.files, current, escapes, now=now, folders=folders)
 
 
 def _record_id(value: str) -> str:
