@@ -20,6 +20,7 @@ import click
 
 from statusbook import edit
 from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.edit.changes import BusyError
 from statusbook.edit.when import HELP as WHEN_HELP
 from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_named
 from statusbook.model import (
@@ -186,27 +187,69 @@ def parse_components(
     return result
 
 
-def finish(session: Session, change: edit.Change, open_editor: bool, dry_run: bool) -> edit.Change:
-    """Review in $EDITOR if asked, then print the diff (dry run) or write the change."""
+#: How often a change is planned again when someone else's edit lands first.
+REPLANS = 3
+
+
+def finish(
+    session: Session, plan: Callable[[], edit.Change], open_editor: bool, dry_run: bool
+) -> edit.Change:
+    """Plan the change, review it in $EDITOR if asked, then print the diff (dry run) or write it.
+
+    When the record changes between reading and writing — someone else's update landed
+    first — the write is refused (:func:`statusbook.edit.write` checks under the file's
+    lock), and a change nobody reviewed by hand is planned again on the new version, which
+    is validated again: both updates are kept, or this one is refused for a reason that
+    now holds (the incident was resolved meanwhile). A change reviewed in $EDITOR is
+    never re-planned; it is refused with the reviewed text saved.
+    """
+    change = plan()
     if open_editor:
         change = _review(session, change)
-    if change.warnings:
-        click.echo(render(change.warnings, 1, "text", color=sys.stderr.isatty()), err=True)
+    _warn(change)
     if dry_run:
         click.echo(change.diff(), nl=False)
         click.echo("Dry run: nothing was written.", err=True)
         return change
-    try:
-        edit.write(change)
-    except (edit.ConflictError, OSError) as error:
-        if open_editor:
-            saved = f"your edited text is saved in {_rescue(change.after.decode('utf-8'))}"
-            if isinstance(error, edit.ConflictError):
-                error.message += f"; {saved}"
-            else:
-                click.echo(saved, err=True)
-        raise
-    return change
+    attempt = 1
+    while True:
+        try:
+            edit.write(change)
+            return change
+        except BusyError:
+            _keep_reviewed(change, open_editor)
+            raise
+        except edit.ConflictError as error:
+            if open_editor or change.is_new or attempt >= REPLANS:
+                if open_editor:
+                    error.message += f"; your edited text is saved in {_rescue_change(change)}"
+                raise
+        except OSError:
+            if open_editor:
+                click.echo(f"your edited text is saved in {_rescue_change(change)}", err=True)
+            raise
+        attempt += 1
+        click.echo(
+            f"{display_path(change.path)} changed while this command ran (someone else's "
+            "edit); applying this one to the new version",
+            err=True,
+        )
+        change = plan()
+        _warn(change)
+
+
+def _warn(change: edit.Change) -> None:
+    if change.warnings:
+        click.echo(render(change.warnings, 1, "text", color=sys.stderr.isatty()), err=True)
+
+
+def _keep_reviewed(change: edit.Change, open_editor: bool) -> None:
+    if open_editor:
+        click.echo(f"your edited text is saved in {_rescue_change(change)}", err=True)
+
+
+def _rescue_change(change: edit.Change) -> str:
+    return _rescue(change.after.decode("utf-8"))
 
 
 def _review(session: Session, change: edit.Change) -> edit.Change:
@@ -273,10 +316,14 @@ def record_step(
             )
         at = session.at(at_text)
         with refusals():
-            change = operation(
-                session.catalog, record, message=message, at=at, now=session.now, author=author
+            change = finish(
+                session,
+                lambda: operation(
+                    session.catalog, record, message=message, at=at, now=session.now, author=author
+                ),
+                open_editor,
+                dry_run,
             )
-            change = finish(session, change, open_editor, dry_run)
         done(verb, change, f"at {session.show(at)}", dry_run)
 
     command.__doc__ = doc

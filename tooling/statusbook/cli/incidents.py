@@ -128,22 +128,25 @@ def new(
     at = session.at(at_text)
     began = session.when(started, "--started")
     with refusals():
-        change = edit.new_incident(
-            session.catalog,
-            title=title,
-            kind=Kind(kind),
-            impact=impact_value,
-            components=statuses,
-            message=message,
-            at=at,
-            now=session.now,
-            status=UpdateStatus(status),
-            author=author,
-            manager=manager,
-            started=began,
-            body=body or "",
-        )
-        change = finish(session, change, open_editor, dry_run)
+
+        def plan() -> edit.Change:
+            return edit.new_incident(
+                session.catalog,
+                title=title,
+                kind=Kind(kind),
+                impact=impact_value,
+                components=statuses,
+                message=message,
+                at=at,
+                now=session.now,
+                status=UpdateStatus(status),
+                author=author,
+                manager=manager,
+                started=began,
+                body=body or "",
+            )
+
+        change = finish(session, plan, open_editor, dry_run)
     _created(session, change, dry_run)
 
 
@@ -170,8 +173,13 @@ def _new_from_event(session: Session, event_path: Path, open_editor: bool, dry_r
             draft = draft_from_event(payload, session.catalog, now=session.now, zone=session.zone)
         except SelfServiceError as error:
             raise Refused(str(error)) from None
-        change = edit.create_record(session.catalog, draft.fields, body=draft.body, now=session.now)
-        change = finish(session, change, open_editor, dry_run)
+
+        def plan() -> edit.Change:
+            return edit.create_record(
+                session.catalog, draft.fields, body=draft.body, now=session.now
+            )
+
+        change = finish(session, plan, open_editor, dry_run)
     for note in draft.notes:
         click.echo(f"note: {note}", err=True)
     _created(session, change, dry_run)
@@ -226,17 +234,20 @@ def update(
     statuses = parse_components(components, session.catalog, None)
     at = session.at(at_text)
     with refusals():
-        change = edit.add_update(
-            session.catalog,
-            record,
-            status=UpdateStatus(status or UpdateStatus.UPDATE.value),
-            message=message,
-            at=at,
-            now=session.now,
-            author=author,
-            components=statuses,
-        )
-        change = finish(session, change, open_editor, dry_run)
+
+        def plan() -> edit.Change:
+            return edit.add_update(
+                session.catalog,
+                record,
+                status=UpdateStatus(status or UpdateStatus.UPDATE.value),
+                message=message,
+                at=at,
+                now=session.now,
+                author=author,
+                components=statuses,
+            )
+
+        change = finish(session, plan, open_editor, dry_run)
     changes = ", ".join(f"{c} {s.value}" for c, s in statuses.items())
     done(
         "Updated",
@@ -288,10 +299,13 @@ def postmortem(
                 "Root cause (empty to fill in later)", default="", show_default=False
             )
     with refusals():
-        change = edit.add_postmortem(
-            session.catalog, record, now=session.now, summary=summary, root_cause=root_cause
-        )
-        change = finish(session, change, open_editor, dry_run)
+
+        def plan() -> edit.Change:
+            return edit.add_postmortem(
+                session.catalog, record, now=session.now, summary=summary, root_cause=root_cause
+            )
+
+        change = finish(session, plan, open_editor, dry_run)
     done("Added a postmortem to", change, "summary, root cause and action items", dry_run)
     if not (summary and summary.strip() and root_cause and root_cause.strip()):
         click.echo(
@@ -339,25 +353,33 @@ def action(
     with refusals():
         if close_ref is not None:
             final = ActionStatus(status or ActionStatus.DONE.value)
-            change = edit.set_action_status(
-                session.catalog, record, close_ref, now=session.now, status=final
-            )
+
+            def plan() -> edit.Change:
+                return edit.set_action_status(
+                    session.catalog, record, close_ref, now=session.now, status=final
+                )
+
             detail = f"action item {close_ref!r} is {final.value}"
         else:
             title = session.ask(title, "TITLE", "Action item")
             owner = session.ask(owner, "--owner", "Owner")
-            change = edit.add_action_item(
-                session.catalog,
-                record,
-                title=title,
-                owner=owner,
-                now=session.now,
-                status=ActionStatus(status or ActionStatus.OPEN.value),
-                due=_date(due),
-                link=link,
-            )
+            new_status = ActionStatus(status or ActionStatus.OPEN.value)
+            target = _date(due)
+
+            def plan() -> edit.Change:
+                return edit.add_action_item(
+                    session.catalog,
+                    record,
+                    title=title,
+                    owner=owner,
+                    now=session.now,
+                    status=new_status,
+                    due=target,
+                    link=link,
+                )
+
             detail = f"added action item {title!r} for {owner}"
-        change = finish(session, change, open_editor, dry_run)
+        change = finish(session, plan, open_editor, dry_run)
     done("Updated", change, detail, dry_run)
 
 

@@ -88,20 +88,23 @@ def maintenance_new(
     end = session.when(end_text, "--end", "future")
     assert start is not None and end is not None
     with refusals():
-        change = edit.new_maintenance(
-            session.catalog,
-            title=title,
-            scheduled_start=start,
-            scheduled_end=end,
-            components=statuses,
-            message=message,
-            at=session.at(at_text),
-            now=session.now,
-            author=author,
-            manager=manager,
-            body=body or "",
-        )
-        change = finish(session, change, open_editor, dry_run)
+
+        def plan() -> edit.Change:
+            return edit.new_maintenance(
+                session.catalog,
+                title=title,
+                scheduled_start=start,
+                scheduled_end=end,
+                components=statuses,
+                message=message,
+                at=session.at(at_text),
+                now=session.now,
+                author=author,
+                manager=manager,
+                body=body or "",
+            )
+
+        change = finish(session, plan, open_editor, dry_run)
     if not dry_run:
         click.echo(display_path(change.path))
         click.echo(

@@ -1,9 +1,10 @@
 """A planned change to one file, and the one way it reaches the disk.
 
 Every edit is first a :class:`Change`: the bytes before and after, validated exactly as
-``statusbook validate`` would (:func:`checked`). Only :func:`write` touches the disk: it
-refuses when the file changed since it was read, and replaces it atomically, so a crash or
-a full disk leaves the old file as it was. Errors are exceptions carrying problems, never
+``statusbook validate`` would (:func:`checked`). Only :func:`write` touches the disk: under
+the file's lock it refuses when the file changed since it was read, and replaces it
+atomically, so a crash or a full disk leaves the old file as it was and two writers at the
+same moment never lose one of the two edits. Errors are exceptions carrying problems, never
 printed here.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusbook.io.atomic import write_atomic
+from statusbook.io.atomic import locked, write_atomic
 from statusbook.load.records import parse_source
 from statusbook.load.rules import check_record
 from statusbook.model import Catalog, Incident
@@ -44,6 +45,10 @@ class EditRefused(EditError):
 
 class ConflictError(EditError):
     """The file changed on disk after it was read; writing would lose someone's edit."""
+
+
+class BusyError(ConflictError):
+    """Another writer has held the file's lock for too long; nothing was written."""
 
 
 # --- changes ---------------------------------------------------------------------------------
@@ -127,7 +132,21 @@ def problems_of(path: Path, data: bytes, catalog: Catalog, now: datetime) -> lis
 
 
 def write(change: FileChange) -> None:
-    """Write ``change`` atomically, refusing if the file changed since it was read."""
+    """Write ``change`` atomically, refusing if the file changed since it was read.
+
+    The check and the replacement happen under the file's lock (:func:`locked`), so two
+    writers are serialised: the second one sees the first one's bytes and is refused,
+    instead of both passing the check and the second rename silently dropping the first
+    edit. A writer stuck for longer than the lock's timeout is a conflict too.
+    """
+    try:
+        with locked(change.path):
+            _write_locked(change)
+    except TimeoutError as error:
+        raise BusyError(f"{error}; nothing was written") from None
+
+
+def _write_locked(change: FileChange) -> None:
     if change.before is None:
         try:
             write_atomic(change.path, change.after, exclusive=True)

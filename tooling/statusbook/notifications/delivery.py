@@ -41,7 +41,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from statusbook import __version__
-from statusbook.io.atomic import write_atomic
+from statusbook.io.atomic import locked, write_atomic
 from statusbook.notifications.events import Message
 from statusbook.timeutil import format_timestamp
 
@@ -200,34 +200,16 @@ class SentLog:
 
     @classmethod
     def load(cls, path: Path) -> SentLog:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return cls(path)
-        except OSError as error:
-            raise StateError(f"cannot read the sent-log {path}: {error.strerror}") from None
-        try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            data = None
-        sent = data.get("sent") if isinstance(data, dict) else None
-        if (
-            not isinstance(data, dict)
-            or data.get("version") != STATE_VERSION
-            or not isinstance(sent, dict)
-            or not all(
-                isinstance(targets, dict) and all(isinstance(v, str) for v in targets.values())
-                for targets in sent.values()
-            )
-        ):
-            raise StateError(
-                f"{path} is not a statusbook sent-log (version {STATE_VERSION}); restore it, "
-                "or delete it to start afresh (everything in range is then sent again)"
-            )
-        return cls(path, {event: dict(targets) for event, targets in sent.items()})
+        return cls(path, _read_sent(path))
 
     def has(self, key: tuple[str, str]) -> bool:
+        """Whether the event went to the webhook — by this run, or by another run that has
+        written the log since this one read it (two notify runs at once send it once)."""
         event, webhook = key
+        if webhook in self.sent.get(event, {}):
+            return True
+        if self.path is not None:
+            self._merge(_read_sent(self.path))
         return webhook in self.sent.get(event, {})
 
     def record(self, key: tuple[str, str], at: datetime) -> None:
@@ -240,14 +222,60 @@ class SentLog:
         return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
     def save(self) -> None:
+        """Write the log, keeping what other runs recorded meanwhile.
+
+        Under the file's lock: read what is on disk now, add it to this run's entries,
+        replace. Without the lock, two runs that each rewrite the whole file would drop
+        each other's deliveries, and the next run would send those again.
+        """
         if self.path is None:
             return
         try:
-            write_atomic(self.path, self.to_bytes())
+            with locked(self.path):
+                self._merge(_read_sent(self.path))
+                write_atomic(self.path, self.to_bytes())
+        except TimeoutError as error:
+            raise StateError(f"cannot write the sent-log: {error}") from None
         except OSError as error:
             raise StateError(
                 f"cannot write the sent-log {self.path}: {error.strerror or error}"
             ) from None
+
+    def _merge(self, other: Mapping[str, Mapping[str, str]]) -> None:
+        """Add another run's deliveries; a delivery both recorded keeps the earlier time."""
+        for event, targets in other.items():
+            mine = self.sent.setdefault(event, {})
+            for webhook, when in targets.items():
+                mine[webhook] = min(mine.get(webhook, when), when)
+
+
+def _read_sent(path: Path) -> dict[str, dict[str, str]]:
+    """The deliveries recorded in the sent-log at ``path`` (none if it does not exist yet)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise StateError(f"cannot read the sent-log {path}: {error.strerror}") from None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    sent = data.get("sent") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != STATE_VERSION
+        or not isinstance(sent, dict)
+        or not all(
+            isinstance(targets, dict) and all(isinstance(v, str) for v in targets.values())
+            for targets in sent.values()
+        )
+    ):
+        raise StateError(
+            f"{path} is not a statusbook sent-log (version {STATE_VERSION}); restore it, "
+            "or delete it to start afresh (everything in range is then sent again)"
+        )
+    return {event: dict(targets) for event, targets in sent.items()}
 
 
 # --- delivering ------------------------------------------------------------------------------
