@@ -366,8 +366,8 @@ def test_renamed_and_edited_record_is_still_recognised(repo):
     repo.edit("title: API errors", "title: Elevated API error rates", new_name)
     repo.edit("Error rates are falling.", "Errors are falling.", new_name)
     result = check("--allow-removal", "2026-11-21-api-errors")
-    # The rename is allowed; rewriting its published updates is not.
-    assert codes(result) == ["SB703"]
+    # The rename is allowed; retitling it and rewriting its published updates are not.
+    assert codes(result) == ["SB713", "SB703"]
     assert problems(result, "SB703")[0]["file"] == "incidents/2026/" + new_name
 
 

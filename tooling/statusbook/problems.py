@@ -120,6 +120,12 @@ _RULES = [
         Severity.WARNING,
         "The record names no affected component, so no status or uptime changes.",
     ),
+    Rule(
+        "SB311",
+        "resolved-after-resolving-update",
+        Severity.WARNING,
+        "'resolved' is later than the update that resolves the incident.",
+    ),
     # files and ids
     Rule(
         "SB401",
@@ -191,6 +197,55 @@ _RULES = [
         "record-renamed",
         Severity.ERROR,
         "A published record was renamed, which changes its id and address.",
+    ),
+    Rule(
+        "SB708",
+        "published-start-changed",
+        Severity.ERROR,
+        "A published start (started, or a begun window's scheduled_start) changed without a correction.",
+    ),
+    Rule(
+        "SB709",
+        "published-end-changed",
+        Severity.ERROR,
+        "A published end (resolved, completed, a begun window's scheduled_end, a cancellation) "
+        "changed or was removed without a correction or a reopening.",
+    ),
+    Rule(
+        "SB710",
+        "published-impact-lowered",
+        Severity.ERROR,
+        "A published incident's impact was lowered without a correction.",
+    ),
+    Rule(
+        "SB711",
+        "published-component-lowered",
+        Severity.ERROR,
+        "A published affected component was removed or its status lowered without a correction.",
+    ),
+    Rule(
+        "SB712",
+        "published-kind-changed",
+        Severity.ERROR,
+        "A published record's kind changed without a correction.",
+    ),
+    Rule(
+        "SB713",
+        "published-title-changed",
+        Severity.ERROR,
+        "A published record's title changed without a correction.",
+    ),
+    Rule(
+        "SB714",
+        "published-postmortem-changed",
+        Severity.ERROR,
+        "A published postmortem was deleted, unpublished, re-dated or its text rewritten without a correction.",
+    ),
+    Rule(
+        "SB715",
+        "published-narrative-changed",
+        Severity.ERROR,
+        "Published text in a record's body was changed or deleted without a correction.",
     ),
 ]
 

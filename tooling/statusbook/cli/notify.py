@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from statusbook.cli.base_revision import read_base
 from statusbook.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -19,8 +20,7 @@ from statusbook.cli.common import (
     parse_now,
 )
 from statusbook.derive.snapshot import derive
-from statusbook.io.git import GitError, commit_time, files_at, repository_root, resolve_commit
-from statusbook.load.records import is_record_name
+from statusbook.io.git import GitError
 from statusbook.load.rules import validate_paths
 from statusbook.model import Catalog, Webhook
 from statusbook.notifications.delivery import (
@@ -34,6 +34,7 @@ from statusbook.notifications.delivery import (
 )
 from statusbook.notifications.events import Message, find_events, plan, published
 from statusbook.notifications.messages import Renderer
+from statusbook.paths import display_path
 
 #: Where the sent-log lives unless --state says otherwise, relative to the catalog.
 DEFAULT_STATE = Path(".statusbook") / "notify-state.json"
@@ -164,14 +165,22 @@ def notify(
 
 
 def _base(catalog: Catalog, revision: str) -> tuple[dict[Path, bytes], datetime]:
-    """The records at ``revision`` and its commit time (the clock's changes count after it)."""
+    """The records ``revision`` published and its commit time (the clock's changes count
+    after it). They are read through the base's own catalog and matched by id, so a
+    renamed, moved or narrowed records folder announces nothing again; a catalog that
+    moved is followed to where it was (notify is not the guard: after a reviewed move the
+    next run must still send only what is new)."""
     try:
-        files = files_at(revision, catalog.records_dir, is_record_name)
-        root = repository_root(catalog.records_dir)
-        commit = resolve_commit(root, revision)
-        return files, commit_time(root, commit)
+        published = read_base(catalog, revision, follow_moved_catalog=True)
+        since = published.revision.time()
     except GitError as error:
         raise ConfigurationError(f"--base {revision}: {error}") from None
+    if published.moved_catalog is not None:
+        old = display_path(published.moved_catalog)
+        click.echo(
+            f"note: at {revision} the catalog was {old}; its records were read from there", err=True
+        )
+    return published.files, since
 
 
 def _urls(webhooks: tuple[Webhook, ...], *, required: bool) -> dict[str, str]:

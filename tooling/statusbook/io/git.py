@@ -1,9 +1,11 @@
-"""Reading record files as they were at a git revision: the adapter behind ``--base``.
+"""Reading files as they were at a git revision: the adapter behind ``--base``.
 
-Two git calls, whatever the number of records: ``ls-tree`` lists the blobs under the
-records folder and one ``cat-file --batch`` streams them all. Failures become
-:class:`GitError` with a sentence for the person at the terminal; the CLI turns it into
-a usage error.
+A :class:`Revision` is one commit of the repository that holds the working tree. Reading
+a folder from it takes two git calls, whatever the number of records: ``ls-tree`` lists
+the blobs under the folder and one ``cat-file --batch`` streams them all. The folder need
+not exist in the working tree any more — the base's records may have lived elsewhere, and
+that is exactly when the history guard must read them. Failures become :class:`GitError`
+with a sentence for the person at the terminal; the CLI turns it into a usage error.
 """
 
 from __future__ import annotations
@@ -11,39 +13,98 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 
 class GitError(Exception):
     """git is missing, the folder is not in a repository, or the revision is unknown."""
 
 
-def files_at(
-    revision: str, folder: Path, wanted: Callable[[str], bool] = lambda name: True
-) -> dict[Path, bytes]:
-    """Files under ``folder`` at ``revision`` whose name is ``wanted``, keyed by their
-    working-tree path (the caller passes the record-name rule, so drafts and READMEs are
-    left out here exactly as when reading the working tree)."""
-    folder = folder.resolve()
-    root = repository_root(folder)
-    commit = resolve_commit(root, revision)
-    try:
-        relative = folder.relative_to(root).as_posix()
-    except ValueError:
-        raise GitError(f"the records folder {folder} is outside the repository {root}") from None
-    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", relative or ".")
-    blobs: list[tuple[str, str]] = []
-    for entry in listing.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, name = entry.partition(b"\t")
-        _mode, kind, oid = meta.decode("ascii").split()
-        path = name.decode("utf-8", errors="surrogateescape")
-        if kind == "blob" and wanted(path.rsplit("/", 1)[-1]):
-            blobs.append((oid, path))
-    contents = _read_blobs(root, [oid for oid, _ in blobs])
-    return {root / path: data for (oid, path), data in zip(blobs, contents, strict=True)}
+#: Which files to read, by their name (the caller passes the record-name rule).
+Wanted = Callable[[str], bool]
+
+
+def _everything(name: str) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One commit of the repository that holds the working tree, named by ``name``."""
+
+    root: Path
+    commit: str
+    name: str
+
+    @classmethod
+    def of(cls, revision: str, folder: Path) -> Revision:
+        """The commit ``revision`` names in the repository that holds ``folder``."""
+        root = repository_root(folder.resolve())
+        return cls(root, resolve_commit(root, revision), revision)
+
+    def relative(self, path: Path) -> str:
+        """``path`` (in the working tree, existing or not) as git names it at the root."""
+        try:
+            relative = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            raise GitError(f"{path} is outside the repository {self.root}") from None
+        return "" if relative == "." else relative
+
+    def files(self, folder: Path, wanted: Wanted = _everything) -> dict[Path, bytes]:
+        """Files under ``folder`` whose name is ``wanted``, keyed by their working-tree path
+        (so drafts and READMEs are left out exactly as when reading the working tree)."""
+        relative = self.relative(folder)
+        entries = [
+            (oid, path)
+            for oid, path in self._blobs(relative or ".")
+            if _inside(path, relative) and wanted(PurePosixPath(path).name)
+        ]
+        contents = _read_blobs(self.root, [oid for oid, _ in entries])
+        return {self.root / path: data for (_, path), data in zip(entries, contents, strict=True)}
+
+    def read(self, path: Path) -> bytes | None:
+        """The file at ``path`` as it was at this revision; ``None`` where there was none."""
+        relative = self.relative(path)
+        found = [oid for oid, name in self._blobs(relative) if name == relative] if relative else []
+        return _read_blobs(self.root, found)[0] if found else None
+
+    def find(self, name: str) -> list[Path]:
+        """Every file called ``name`` at this revision, as working-tree paths."""
+        return [
+            self.root / path for _, path in self._blobs(".") if PurePosixPath(path).name == name
+        ]
+
+    def time(self) -> datetime:
+        """When the commit was made (committer time, UTC)."""
+        return commit_time(self.root, self.commit)
+
+    def _blobs(self, relative: str) -> list[tuple[str, str]]:
+        """(object id, path from the root) of each file at or under ``relative``."""
+        listing = _git(self.root, "ls-tree", "-r", "-z", "--full-tree", self.commit, "--", relative)
+        blobs: list[tuple[str, str]] = []
+        for entry in listing.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, name = entry.partition(b"\t")
+            _mode, kind, oid = meta.decode("ascii").split()
+            if kind == "blob":
+                blobs.append((oid, name.decode("utf-8", errors="surrogateescape")))
+        return blobs
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or below it (``incidents-old`` is not in ``incidents``)."""
+    return not folder or path == folder or path.startswith(folder + "/")
+
+
+def files_at(revision: str, folder: Path, wanted: Wanted = _everything) -> dict[Path, bytes]:
+    """Files under ``folder`` at ``revision`` whose name is ``wanted`` (see
+    :meth:`Revision.files`); ``folder`` must exist in the working tree."""
+    if not folder.is_dir():
+        raise GitError(f"{folder} is not a folder")
+    return Revision.of(revision, folder).files(folder, wanted)
 
 
 def repository_root(folder: Path) -> Path:

@@ -6,26 +6,39 @@ revision, e.g. ``origin/main``):
 
 - published updates stay as they were, in the same order; new ones are appended;
 - published corrections stay too (corrections are append-only);
-- a published record is neither deleted nor renamed (its id is its address).
+- a published record is neither deleted nor renamed (its id is its address);
+- a published record's facts stay: its start and end (they are its downtime), its kind
+  and title, its impact and affected components (never lowered: escalating is free, since
+  it only tells customers more), a published postmortem and the body's published text
+  (both may grow at the end).
 
-A published update may still be fixed (a typo, a wrong time, a deleted or backdated update)
-when the same change appends an entry to the record's ``corrections:`` — the page shows
-it, so the fix is public. Deleting or renaming a record needs an explicit escape
-(:class:`Escapes`), which the command line grants.
+A published record may still be fixed (a typo, a wrong time, a deleted or backdated update,
+a softer impact) when the same change appends an entry to the record's ``corrections:`` —
+the page shows it, so the fix is public. Ordinary work needs none: appending updates,
+resolving, reopening (a new open update, ``resolved`` removed), starting, completing or
+rescheduling maintenance before it begins, adding a postmortem or action items. Deleting
+or renaming a record needs an explicit escape (:class:`Escapes`), which the command line
+grants.
 
 This module is pure: it takes file contents (path → bytes) and returns problems. Where the
-base comes from (git) is the caller's business.
+base comes from (git, through the base's own catalog) is the caller's business.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statusbook.load.records import KeyPath, Source, parse_source
+import yaml
+
+from statusbook.load.records import KeyPath, Source, parse_source, parse_yaml
+from statusbook.model import ComponentStatus, Impact, UpdateStatus
+from statusbook.paths import display_path
 from statusbook.problems import Problem
 from statusbook.timeutil import TimestampError, format_timestamp, parse_timestamp
 
@@ -55,13 +68,30 @@ class Escapes:
     rewrite: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Folders:
+    """Where the records lived at the base and where they live now (``records:`` of each
+    revision's own catalog), to explain a record that left the folder."""
+
+    base: Path
+    current: Path
+
+
 def compare(
-    base: Mapping[Path, bytes], current: Mapping[Path, bytes], escapes: Escapes | None = None
+    base: Mapping[Path, bytes],
+    current: Mapping[Path, bytes],
+    escapes: Escapes | None = None,
+    *,
+    now: datetime | None = None,
+    folders: Folders | None = None,
 ) -> list[Problem]:
     """Problems for published history that ``current`` deletes, moves or rewrites.
 
     Both mappings hold record files keyed by their path in the working tree; a record is
-    identified by its id (the file name), so moving a file to another folder keeps it.
+    identified by its id (the file name), so moving a file — or the whole records folder —
+    elsewhere keeps it. ``now`` tells a maintenance window that has begun (its schedule is
+    history) from one still to come (rescheduling it is ordinary work); without it, only a
+    window with a recorded start counts as begun.
     """
     escapes = escapes or Escapes()
     if escapes.rewrite:
@@ -83,7 +113,7 @@ def compare(
             successor = _successor(_fingerprints(base_path, raw), added)
             if successor is None:
                 if record_id not in escapes.removals:
-                    problems.append(_deleted(base_path, record_id))
+                    problems.append(_deleted(base_path, record_id, folders))
                 continue
             del added[successor]
             current_path = current_by_id[successor]
@@ -93,14 +123,16 @@ def compare(
             continue
         problems.extend(
             compare_record(
-                parse_source(base_path, raw), parse_source(current_path, current[current_path])
+                parse_source(base_path, raw),
+                parse_source(current_path, current[current_path]),
+                now=now,
             )
         )
     problems.sort(key=Problem.sort_key)
     return problems
 
 
-def compare_record(base: Source, current: Source) -> list[Problem]:
+def compare_record(base: Source, current: Source, *, now: datetime | None = None) -> list[Problem]:
     """The history problems of one record that exists in both versions.
 
     Records that do not parse, or whose updates are not a list, are left to the ordinary
@@ -114,7 +146,27 @@ def compare_record(base: Source, current: Source) -> list[Problem]:
     if any(entry not in base_corrections for entry in current_corrections):
         return problems  # corrected openly: the page shows the note
     problems.extend(_check_updates(base_updates, current_updates, current))
+    problems.extend(_check_facts(base, current, base_updates, current_updates, now))
     return problems
+
+
+def published_records_folder(catalog: bytes) -> str:
+    """The ``records:`` folder a catalog names (relative to it), read leniently.
+
+    This is the base revision's catalog: it is not held to today's rules (it was valid
+    when it was published), only asked where its records were. Unreadable, or without
+    the key, it means the default, as the catalog loader has it.
+    """
+    try:
+        data, _ = parse_yaml(catalog.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return DEFAULT_RECORDS
+    folder = data.get("records") if isinstance(data, dict) else None
+    return folder.strip() if isinstance(folder, str) and folder.strip() else DEFAULT_RECORDS
+
+
+#: The records folder of a catalog without ``records:`` (as :mod:`statusbook.load.catalog`).
+DEFAULT_RECORDS = "incidents"
 
 
 # --- records and their identity ----------------------------------------------------------
@@ -153,16 +205,32 @@ def _fingerprints(path: Path, raw: bytes) -> set[tuple[str, ...]]:
     return marks
 
 
-def _deleted(path: Path, record_id: str) -> Problem:
+def _deleted(path: Path, record_id: str, folders: Folders | None) -> Problem:
+    message = f"the published record {record_id!r} was deleted"
+    fix = "restore the file (to withdraw an incident, post an update saying so)"
+    if (
+        folders is not None
+        and folders.base != folders.current
+        and not _below(path, folders.current)
+    ):
+        old, new = (display_path(folder) for folder in (folders.base, folders.current))
+        message += (
+            f": the records folder changed from {old!r} to {new!r} ('records:' in the "
+            "catalog) and this record is not in it"
+        )
+        fix = f"keep it under {new!r} with its name"
     return Problem(
         path,
         None,
         None,
         "SB706",
-        f"the published record {record_id!r} was deleted; its page, feed entries and history disappear",
-        "restore the file (to withdraw an incident, post an update saying so), or allow it "
-        f"explicitly with --allow-removal {record_id}",
+        message + "; its page, feed entries and history disappear",
+        f"{fix}, or allow it explicitly with --allow-removal {record_id}",
     )
+
+
+def _below(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 def _renamed(path: Path, old_id: str, old_path: Path) -> Problem:
@@ -337,6 +405,285 @@ def _longest_increasing(values: Sequence[int]) -> set[int]:
         kept.add(values[k])
         k = previous[k]
     return kept
+
+
+# --- the record's facts ----------------------------------------------------------------------
+
+#: Update statuses that announce an incident is open again (a reopening).
+_OPEN_STATUSES = frozenset(
+    {UpdateStatus.INVESTIGATING.value, UpdateStatus.IDENTIFIED.value, UpdateStatus.MONITORING.value}
+)
+_IMPACT_RANKS = {impact.value: impact.rank for impact in Impact}
+_STATUS_RANKS = {status.value: status.severity for status in ComponentStatus}
+_MAINTENANCE = "maintenance"
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What a record says besides its timeline, normalised like :class:`_Update`."""
+
+    kind: str
+    title: str
+    impact: str
+    started: str
+    resolved: str
+    completed: str
+    cancelled: bool
+    scheduled_start: str
+    scheduled_end: str
+    components: dict[str, str]
+    postmortem: dict[str, Any] | None
+    body: list[str]
+
+    @classmethod
+    def of(cls, source: Source) -> _Facts:
+        data: dict[str, Any] = source.data
+        postmortem = data.get("postmortem")
+        return cls(
+            kind=_words(data.get("kind")),
+            title=_words(data.get("title")),
+            impact=_words(data.get("impact")),
+            started=_instant(data.get("started")),
+            resolved=_instant(data.get("resolved")),
+            completed=_instant(data.get("completed")),
+            cancelled=_words(data.get("state")) == "cancelled",
+            scheduled_start=_instant(data.get("scheduled_start")),
+            scheduled_end=_instant(data.get("scheduled_end")),
+            components=dict(_statuses(data.get("components"))),
+            postmortem=postmortem if isinstance(postmortem, dict) else None,
+            body=source.body.split(),
+        )
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == _MAINTENANCE
+
+
+def _check_facts(
+    base: Source,
+    current: Source,
+    base_updates: Sequence[_Update],
+    current_updates: Sequence[_Update],
+    now: datetime | None,
+) -> list[Problem]:
+    """Problems for published facts ``current`` changes: each moves an uptime figure or
+    rewrites what customers read, so each needs a correction (checked by the caller)."""
+    before, after = _Facts.of(base), _Facts.of(current)
+    report = _Reporter(current)
+    if before.kind != after.kind:
+        report.kind(before, after)
+    if before.title != after.title:
+        report(
+            "SB713",
+            f"the published title {before.title!r} was changed to {after.title!r}",
+            at=("title",),
+        )
+    if before.is_maintenance:
+        _check_window(before, after, report, now)
+    else:
+        _check_incident_times(before, after, base_updates, current_updates, report)
+    _check_severity(before, after, report)
+    _check_postmortem(before, after, report)
+    _check_body(before, after, current, report)
+    return report.problems
+
+
+class _Reporter:
+    """Problems at the current record's lines, each with the correction escape."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def __call__(self, code: str, message: str, *, at: KeyPath, fix: str = "") -> None:
+        data = self.source.data
+        present = bool(at) and isinstance(data, dict) and at[0] in data
+        self.problems.append(
+            self.source.problem(
+                code, message, fix or _CORRECTION_FIX, at=at if present else (), key=not present
+            )
+        )
+
+    def kind(self, before: _Facts, after: _Facts) -> None:
+        why = ""
+        if _MAINTENANCE in (before.kind, after.kind):
+            why = " (planned maintenance leaves the SLA, so this moves uptime figures)"
+        self(
+            "SB712",
+            f"the published kind {before.kind!r} was changed to {after.kind!r}{why}",
+            at=("kind",),
+        )
+
+
+def _check_incident_times(
+    before: _Facts,
+    after: _Facts,
+    base_updates: Sequence[_Update],
+    current_updates: Sequence[_Update],
+    report: _Reporter,
+) -> None:
+    """``started`` and ``resolved`` bound the downtime. A start given only by the first
+    update is that update's (SB703 guards it); reopening may drop ``resolved``."""
+    first = base_updates[0].at if base_updates else ""
+    start_before = before.started or first
+    start_after = after.started or (current_updates[0].at if current_updates else "")
+    if (before.started or after.started) and start_before != start_after:
+        report(
+            "SB708",
+            f"the published start {start_before or 'none'} was changed to {start_after or 'none'}"
+            ": the incident's downtime changes",
+            at=("started",),
+        )
+    if not before.resolved or before.resolved == after.resolved:
+        return
+    appended = current_updates[len(base_updates) :]
+    reopened = any(update.status in _OPEN_STATUSES for update in appended)
+    if reopened and (not after.resolved or after.resolved >= before.resolved):
+        return
+    what = f"changed to {after.resolved}" if after.resolved else "removed"
+    report(
+        "SB709",
+        f"the published resolution {before.resolved} was {what}: the incident's downtime changes",
+        at=("resolved",),
+        fix=_CORRECTION_FIX
+        + (
+            "; to reopen the incident, append an update that says so (investigating, "
+            "identified or monitoring)"
+            if not after.resolved
+            else ""
+        ),
+    )
+
+
+def _check_window(before: _Facts, after: _Facts, report: _Reporter, now: datetime | None) -> None:
+    """A window's actual start and end, once recorded, are history; so is its schedule once
+    it has begun. Rescheduling a window still to come, starting, completing or cancelling
+    it are ordinary work; withdrawing a published cancellation is not."""
+    begun = bool(before.started) or (
+        now is not None
+        and bool(before.scheduled_start)
+        and before.scheduled_start <= format_timestamp(now)
+    )
+    starts = [("started", before.started, after.started)]
+    ends = [("completed", before.completed, after.completed)]
+    if begun:
+        starts.append(("scheduled_start", before.scheduled_start, after.scheduled_start))
+        ends.append(("scheduled_end", before.scheduled_end, after.scheduled_end))
+    for code, fields in (("SB708", starts), ("SB709", ends)):
+        for key, old, new in fields:
+            if old and old != new:
+                report(
+                    code,
+                    f"the published {key} {old} of a window that has begun was "
+                    f"{f'changed to {new}' if new else 'removed'}",
+                    at=(key,),
+                )
+    if before.cancelled and not after.cancelled:
+        report(
+            "SB709",
+            "the published cancellation ('state: cancelled') was withdrawn",
+            at=("state",),
+            fix=_CORRECTION_FIX + "; to hold the work after all, schedule a new window",
+        )
+
+
+def _check_severity(before: _Facts, after: _Facts, report: _Reporter) -> None:
+    """Impact and affected components may rise (the response learns more), never fall."""
+    old, new = _IMPACT_RANKS.get(before.impact), _IMPACT_RANKS.get(after.impact or "none")
+    if before.impact and old is not None and new is not None and new < old:
+        report(
+            "SB710",
+            f"the published impact {before.impact!r} was lowered to {after.impact or 'none'!r}",
+            at=("impact",),
+        )
+    for component, status in before.components.items():
+        now_status = after.components.get(component)
+        if now_status is None:
+            report(
+                "SB711",
+                f"the published affected component {component!r} ({status}) was removed: its "
+                "downtime disappears from the uptime figures",
+                at=("components",),
+            )
+            continue
+        rank, now_rank = _STATUS_RANKS.get(status), _STATUS_RANKS.get(now_status)
+        if rank is not None and now_rank is not None and now_rank < rank:
+            report(
+                "SB711",
+                f"the published status of {component!r} was lowered from {status} to "
+                f"{now_status}: its downtime shrinks in the uptime figures",
+                at=("components", component),
+            )
+
+
+def _check_postmortem(before: _Facts, after: _Facts, report: _Reporter) -> None:
+    """A postmortem is published once it has ``published``; before, it is a draft."""
+    draft = before.postmortem
+    published = _instant(draft.get("published")) if draft is not None else ""
+    if draft is None or not published:
+        return
+    current = after.postmortem or {}
+    now_published = _instant(current.get("published"))
+    if not after.postmortem or not now_published:
+        what = "deleted" if not after.postmortem else "unpublished ('published' removed)"
+        report("SB714", f"the postmortem published {published} was {what}", at=("postmortem",))
+        return
+    if now_published != published:
+        report(
+            "SB714",
+            f"the postmortem's publication time {published} was changed to {now_published}",
+            at=("postmortem", "published"),
+        )
+    for key in ("summary", "root_cause"):
+        lost = _lost_words(_words(draft.get(key)).split(), _words(current.get(key)).split())
+        if lost:
+            report(
+                "SB714",
+                f"the published postmortem's {key.replace('_', ' ')} was rewritten ({lost})",
+                at=("postmortem", key),
+                fix=_GROW_FIX,
+            )
+
+
+def _check_body(before: _Facts, after: _Facts, source: Source, report: _Reporter) -> None:
+    lost = _lost_words(before.body, after.body)
+    if lost:
+        report.problems.append(
+            Problem(
+                source.path,
+                source.body_line,
+                1,
+                "SB715",
+                f"published text in the body was changed or deleted ({lost})",
+                _GROW_FIX,
+            )
+        )
+
+
+_GROW_FIX = (
+    "keep the published text and add to it at the end; or keep the change and append an "
+    "entry to 'corrections:' (at: now, note: what changed and why) — the incident page shows it"
+)
+
+
+def _lost_words(before: Sequence[str], after: Sequence[str]) -> str:
+    """What of the published words ``after`` no longer says as it was, as a short quote;
+    empty when ``after`` keeps them all, in order, at its start (text added at the end is
+    new, not a rewrite; re-wrapping is not either). An insertion in the middle counts: a
+    word like "not" changes what the published text said."""
+    if list(after[: len(before)]) == list(before):
+        return ""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old, new = " ".join(before[i1:i2][:8]), " ".join(after[j1:j2][:8])
+        if tag == "delete":
+            return f"{old!r} was deleted"
+        if tag == "insert":
+            return f"{new!r} was inserted"
+        return f"{old!r} became {new!r}"
+    return ""
 
 
 # --- corrections -----------------------------------------------------------------------------

@@ -340,6 +340,9 @@ class _RecordRules:
                 "add a final update with 'status: resolved', or remove 'resolved' if it is still open",
                 at=("resolved",),
             )
+        resolving = last_index if last_status is UpdateStatus.RESOLVED else None
+        if resolved is not None and resolving is not None:
+            self.check_resolution_time(resolved, resolving)
         if resolved is not None:
             if start is not None and resolved < start:
                 self.report(
@@ -350,7 +353,8 @@ class _RecordRules:
                 )
             for index, update in enumerate(self.updates):
                 at = update.get("at")
-                if at is not None and at > resolved:
+                # The resolving update may be posted after recovery; SB311 judges it.
+                if at is not None and at > resolved and index != resolving:
                     self.report(
                         "SB303",
                         f"update {index + 1} ({format_timestamp(at)}) is after the resolution "
@@ -359,6 +363,22 @@ class _RecordRules:
                         "'resolved' and post a new update",
                         at=("updates", index, "at"),
                     )
+
+    def check_resolution_time(self, resolved: datetime, resolving: int) -> None:
+        """``resolved`` is when service recovered; the resolving update is when customers
+        were told. Recovery may come first (fixed at 12:00, posted at 12:03) but never
+        after: impact counted past the post that said it was over contradicts the page."""
+        announced = self.updates[resolving].get("at")
+        if announced is None or resolved <= announced:
+            return
+        self.report(
+            "SB311",
+            f"resolved {format_timestamp(resolved)} is after the resolving update "
+            f"({format_timestamp(announced)}), which already told customers it was over",
+            f"set 'resolved' to when service recovered, at or before {format_timestamp(announced)}; "
+            "if it failed again after that update, reopen the incident with a new update",
+            at=("resolved",),
+        )
 
     def check_maintenance(self) -> None:
         start, end = self.data.get("scheduled_start"), self.data.get("scheduled_end")
