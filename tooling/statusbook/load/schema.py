@@ -9,11 +9,13 @@ references) live in :mod:`statusbook.validate`.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Final, Protocol
+from urllib.parse import urlsplit
 
 from statusbook.load.records import KeyPath
 from statusbook.model import (
@@ -134,6 +136,81 @@ class Text(FieldType):
         elif not self.allow_empty:
             schema["pattern"] = r"\S"
         return schema
+
+
+#: Characters no plain URL contains: RFC 3986 leaves them out, and each one could end the
+#: quoted attribute, the XML text or the chat-link syntax (``<url|label>``) a URL is put in.
+_NOT_IN_URLS = frozenset("\"'<>\\^`{|}")
+#: A URL pattern for editors (the JSON Schema); :class:`Url` checks more than it can say.
+_URL_PATTERN = r"^https?://[^\s\"'<>\\^`{|}/?#@]+"
+
+
+@dataclass(frozen=True)
+class Url(FieldType):
+    """An address the site prints into every page, feed, API document and message.
+
+    A catalog URL is put into ``href`` attributes of templates that do not escape it
+    (Material prints ``page.canonical_url`` raw), into feeds, calendars and chat links, so
+    only a plain absolute http(s) URL passes: a host, no credentials (they would be
+    published), no whitespace, quotes or control characters. ``base`` URLs (``site.url``)
+    are the root every address is joined onto, so they carry no query or fragment either.
+    """
+
+    base: bool = False
+    code: str = "SB501"
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, str):
+            return _wrong_type(reporter, at, "a URL", value)
+        reason = url_problem(value, base=self.base)
+        if reason is None:
+            return value
+        example = "https://status.example.com/" if self.base else "https://example.com/path/"
+        reporter.report(
+            self.code,
+            f"{label(at)} is not a plain http(s) URL: {reason}",
+            f"write the full address, like {example}",
+            at=at,
+        )
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        rest = r"(/[^\s\"'<>\\^`{|}?#]*)?$" if self.base else r"([/?#][^\s\"'<>\\^`{|}]*)?$"
+        return {"type": "string", "format": "uri", "pattern": _URL_PATTERN + rest}
+
+
+def url_problem(value: str, *, base: bool = False) -> str | None:
+    """Why ``value`` is not a plain absolute http(s) URL, or ``None`` when it is one."""
+    if not value.startswith(("https://", "http://")):
+        return "it must start with https:// (or http://)"
+    for char in value:
+        if char.isspace() or char in _NOT_IN_URLS or unicodedata.category(char)[0] == "C":
+            return f"it contains {_describe_char(char)}"
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a '[' or ']' outside an IPv6 address
+        return "its host is not a name or an address"
+    if "@" in parts.netloc:
+        return "it contains a user name or password, which every page would publish"
+    try:
+        if parts.port == 0:
+            raise ValueError("port 0")
+    except ValueError:  # not a number, or out of range
+        return "its port is not a number from 1 to 65535"
+    if not parts.hostname:
+        return "it has no host name"
+    if base and (parts.query or parts.fragment or value.endswith(("?", "#"))):
+        return "the site's address cannot carry a query (?) or a fragment (#)"
+    return None
+
+
+def _describe_char(char: str) -> str:
+    if char == " ":
+        return "a space"
+    if char.isprintable():
+        return repr(char)
+    kind = "control" if unicodedata.category(char) == "Cc" else "invisible"
+    return f"the {kind} character U+{ord(char):04X}"
 
 
 @dataclass(frozen=True)
@@ -666,12 +743,12 @@ GROUP = Object(
 SITE = Object(
     {
         "name": Field(Text(), "the status page's name", required=True),
-        "url": Field(Text(url=True), "public address of the published site"),
+        "url": Field(Url(base=True), "public address of the published site"),
         "language": Field(Text(), "site language: en or id"),
         "time_zone": Field(
             Text(), "IANA zone for calendar periods and displayed times (default UTC)"
         ),
-        "edit_url": Field(Text(url=True), "prefix for 'edit this record' links"),
+        "edit_url": Field(Url(), "prefix for 'edit this record' links"),
     },
     doc="Site settings.",
 )

@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any, cast
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -96,7 +97,9 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             log.info(render([problem], 0, "text").splitlines()[0])
 
         site = self.catalog.site
-        config.site_name = site.name
+        # Material prints site_name unescaped (in <title>, the header and aria-label) and
+        # escaped elsewhere (title="… | e"): as Markup, the escaped name is right in both.
+        config.site_name = escape(site.name)
         if site.url:
             config.site_url = site.url
         config.theme["language"] = site.language
