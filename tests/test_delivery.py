@@ -4,6 +4,9 @@ the sent-log and redaction."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -24,6 +27,7 @@ from statusbook.notifications.delivery import (
     RetryPolicy,
     SentLog,
     StateError,
+    check_url,
     deliver,
     retry_after_seconds,
 )
@@ -253,3 +257,116 @@ def test_retry_after_as_an_http_date_is_read_against_the_replys_date():
     assert retry_after_seconds({"Retry-After": "soon"}) is None
     assert retry_after_seconds({"Retry-After": "nan"}) is None
     assert retry_after_seconds({}) is None
+
+
+# --- a receiver that trickles: the deadline bounds a whole request ---------------------------
+
+
+class Trickle:
+    """A server on 127.0.0.1 that reads a request, then answers one header byte every
+    ``interval`` seconds, finishing the answer (200) only after ``limit`` seconds.
+
+    Every read of such an answer succeeds well within a per-read timeout, so only a
+    deadline for the whole request stops it early; ``limit`` bounds the test if it does not.
+    """
+
+    def __init__(self, interval: float = 0.05, limit: float = 6.0) -> None:
+        self.interval, self.limit = interval, limit
+        self.connections = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}{path}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection:
+            connection.settimeout(2)
+            try:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                ends = time.monotonic() + self.limit
+                while time.monotonic() < ends and not self._stop.wait(self.interval):
+                    connection.sendall(b"z")
+                connection.sendall(b"\r\nContent-Length: 2\r\n\r\nok")
+            except OSError:
+                pass  # the client gave up: what the deadline is for
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self._listener.close()
+
+
+@pytest.fixture
+def trickle(monkeypatch: pytest.MonkeyPatch) -> Iterator[Trickle]:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    server = Trickle()
+    yield server
+    server.close()
+
+
+def test_a_trickling_answer_is_cut_off_at_the_timeout(trickle):
+    policy = RetryPolicy(timeout=0.5, retries=0, backoff=0.01, budget=30.0)
+    started = time.monotonic()
+    report = run([message("slow")], {"slow": trickle.url(f"/slow/{TOKEN}")}, policy=policy)
+    elapsed = time.monotonic() - started
+    (outcome,) = report.outcomes
+    assert (outcome.result, outcome.detail) == ("failed", "timed out")
+    assert elapsed < 2.5, f"one request took {elapsed:.1f}s with a 0.5s timeout"
+
+
+def test_the_retry_budget_bounds_every_attempt_together(trickle):
+    policy = RetryPolicy(timeout=10.0, retries=3, backoff=0.01, budget=1.0)
+    started = time.monotonic()
+    report = deliver(
+        [message("slow")],
+        {"slow": trickle.url("/slow")},
+        SentLog(None),
+        now=NOW,
+        policy=policy,
+        sleep=time.sleep,
+    )
+    elapsed = time.monotonic() - started
+    assert report.outcomes[0].result == "failed"
+    assert elapsed < 3.0, f"the message took {elapsed:.1f}s with a 1s budget"
+
+
+def test_a_fast_answer_through_the_deadline_socket_is_read_whole(hooks):
+    """The deadline's socket wrapper still reads status, headers and body as before."""
+    url = hooks.script("/ok", (200, {"X-Long": "y" * 20000}))
+    report = run([message("ok")], {"ok": url}, policy=RetryPolicy(timeout=2.0, retries=0))
+    assert [o.result for o in report.outcomes] == ["sent"]
+
+
+# --- secrets in malformed URLs ---------------------------------------------------------------
+
+#: A URL whose "port" is part of a secret: http.client quotes it in its error.
+BAD_PORT = f"https://hooks.example.com:84x{TOKEN[:6]}/services/x"
+
+
+def test_a_url_with_a_non_numeric_port_is_refused_without_quoting_it():
+    why = check_url(BAD_PORT)
+    assert why is not None and "port" in why
+    assert TOKEN[:6] not in why and "84x" not in why
+
+
+def test_a_non_numeric_port_never_reaches_the_output_of_a_delivery():
+    report = run([message("bad")], {"bad": BAD_PORT}, policy=RetryPolicy(timeout=0.5, retries=0))
+    (outcome,) = report.outcomes
+    assert outcome.result == "failed"
+    assert TOKEN[:6] not in outcome.detail and "84x" not in outcome.detail, outcome.detail
+    assert Redactor([BAD_PORT])(f"port 84x{TOKEN[:6]}") == "port [redacted]"

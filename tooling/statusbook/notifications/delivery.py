@@ -2,8 +2,11 @@
 
 Reliability rules, each for a reason:
 
-* **A timeout per request** (per socket operation, as urllib applies it): a receiver that
-  never answers must not hang the publish job.
+* **A deadline per request**: connecting, sending and reading the whole answer together
+  take at most the timeout. urllib applies its timeout to each socket operation, so a
+  receiver trickling a byte a second kept one request going for minutes; here every read
+  gets only the time left. (Resolving the host name is the system resolver's, and not
+  bounded here.) Each attempt's deadline is also cut to what is left of the retry budget.
 * **Retries with exponential backoff** on 408, 429, 5xx, timeouts and connection errors —
   the failures that pass. ``Retry-After`` (seconds, or an HTTP date read against the
   reply's own ``Date``) is honoured; a total budget per message caps all of it. Other 4xx
@@ -26,9 +29,11 @@ publish workflow installs fewer packages.
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import math
 import socket
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
@@ -59,7 +65,7 @@ class StateError(Exception):
 class RetryPolicy:
     """How hard to try one message. Tests pass small numbers; the CLI exposes them."""
 
-    #: Seconds per request (connect, and each read).
+    #: Seconds per request: connecting, sending and reading the whole answer together.
     timeout: float = 10.0
     #: Further attempts after the first.
     retries: int = 3
@@ -88,11 +94,119 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class UrllibTransport:
-    """POST with urllib; never follows redirects; bodies of answers are drained, not kept."""
+class _Deadline:
+    """The instant one request must be over by."""
 
-    def __init__(self) -> None:
-        self._opener = urllib.request.build_opener(_NoRedirects)
+    def __init__(self, seconds: float) -> None:
+        self._end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left; ``TimeoutError`` once there are none."""
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")
+        return left
+
+
+class _DeadlineSocket:
+    """A connected socket whose every read and write may take only the time left.
+
+    http.client reads the status line, the headers and the body through ``makefile``; the
+    file made here reads through this object, so a trickling answer meets the deadline
+    however many small reads it takes. Closing follows the socket's own rule: the real
+    socket closes when the connection and every file made from it are closed.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        self._sock = sock
+        self._deadline = deadline
+        self._files = 0
+        self._closed = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+    def _limit(self) -> None:
+        self._sock.settimeout(self._deadline.remaining())
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self._limit()
+        return self._sock.recv_into(buffer, nbytes, flags)
+
+    def recv(self, size: int, flags: int = 0) -> bytes:
+        self._limit()
+        return self._sock.recv(size, flags)
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        self._limit()
+        return self._sock.send(data, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self._limit()  # sendall's timeout bounds the whole call (Python ≥ 3.5)
+        self._sock.sendall(data, flags)
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        self._files += 1
+        return io.BufferedReader(socket.SocketIO(self, "rb"))  # type: ignore[arg-type]
+
+    def _decref_socketios(self) -> None:
+        self._files -= 1
+        if self._closed and self._files <= 0:
+            self._sock.close()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._files <= 0:
+            self._sock.close()
+
+
+class _DeadlineHTTPConnection(http.client.HTTPConnection):
+    """Connects within the time left, then reads and writes through a deadline socket."""
+
+    def __init__(self, host: str, *, deadline: _Deadline, **kwargs: Any) -> None:
+        kwargs["timeout"] = deadline.remaining()
+        super().__init__(host, **kwargs)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = self._deadline.remaining()
+        super().connect()  # for HTTPS the handshake too: ssl bounds it by the socket timeout
+        self.sock = _DeadlineSocket(self.sock, self._deadline)
+
+
+class _DeadlineHTTPSConnection(_DeadlineHTTPConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(partial(_DeadlineHTTPConnection, deadline=self._deadline), req)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(partial(_DeadlineHTTPSConnection, deadline=self._deadline), req)
+
+
+class UrllibTransport:
+    """POST with urllib; never follows redirects; bodies of answers are drained, not kept.
+
+    ``timeout`` is a deadline for the whole request (see the module's notes).
+    """
+
+    def _opener(self, timeout: float) -> urllib.request.OpenerDirector:
+        deadline = _Deadline(timeout)
+        return urllib.request.build_opener(
+            _NoRedirects, _DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline)
+        )
 
     def post(self, url: str, body: bytes, timeout: float) -> Reply:
         request = urllib.request.Request(
@@ -105,7 +219,7 @@ class UrllibTransport:
             },
         )
         try:
-            with self._opener.open(request, timeout=timeout) as response:
+            with self._opener(timeout).open(request, timeout=timeout) as response:
                 response.read(65536)
                 return Reply(response.status, dict(response.headers.items()))
         except urllib.error.HTTPError as error:
@@ -119,7 +233,8 @@ class UrllibTransport:
 
 
 def _describe(reason: object) -> str:
-    """A short cause; never the exception's text alone, which may quote the URL."""
+    """A short cause; never the exception's text, which may quote the URL or part of it
+    (http.client's "nonnumeric port: '…'" quotes whatever follows the host's colon)."""
     if isinstance(reason, TimeoutError):
         return "timed out"
     if isinstance(reason, ConnectionRefusedError):
@@ -128,9 +243,13 @@ def _describe(reason: object) -> str:
         return "connection closed by the server"
     if isinstance(reason, socket.gaierror):
         return "host name not found"
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return "the server's TLS certificate could not be verified"
+    if isinstance(reason, http.client.InvalidURL):
+        return "the URL is not valid"
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
-    return f"{type(reason).__name__}: {reason}"
+    return f"{type(reason).__name__} (details withheld: they may quote the URL)"
 
 
 # --- secrets -----------------------------------------------------------------------------
@@ -162,6 +281,7 @@ def _secret_parts(url: str) -> set[str]:
         return {url}
     parts = {split.path + (f"?{split.query}" if split.query else ""), split.path, split.query}
     parts.update(split.path.split("/"))
+    parts.add(split.netloc.rpartition("@")[2].rpartition(":")[2])  # a "port" may be a token
     parts.update(value for _key, value in parse_qsl(split.query))
     if split.password:
         parts.add(split.password)
@@ -182,6 +302,10 @@ def check_url(url: str) -> str | None:
         return "is not a URL"
     if split.scheme not in ("https", "http") or not split.hostname:
         return "does not hold an http(s) URL"
+    try:
+        split.port  # noqa: B018 - the property raises for what is not a port
+    except ValueError:
+        return "holds a URL whose port (after the host's ':') is not a number from 0 to 65535"
     return None
 
 
