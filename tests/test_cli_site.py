@@ -58,7 +58,8 @@ def test_build_is_reproducible_from_source_date_epoch(project, monkeypatch):
     assert digests[0] == digests[1]
 
 
-def test_build_fails_on_a_broken_record(project):
+def test_build_fails_on_a_broken_record(project, capfd):
+    """Only serve shows problems as a page; a build stops, naming them as validate does."""
     install_site_files(project.root)
     project.write("2026-11-21-api-errors.md", RECORD.replace("impact: major", "impact: huge"))
     result = CliRunner().invoke(
@@ -66,6 +67,11 @@ def test_build_fails_on_a_broken_record(project):
     )
     assert result.exit_code == 1
     assert not (project.root / "out" / "index.html").exists()
+    printed = capfd.readouterr().err  # MkDocs runs in a child process: its own stderr
+    assert "statusbook: records have problems" in printed
+    assert "incidents/2026/2026-11-21-api-errors.md:4:9: error SB104" in printed
+    assert "Traceback" not in printed
+    assert not list(project.root.glob(".statusbook-static-*"))
 
 
 def test_build_without_mkdocs_yml_is_a_usage_error(project):

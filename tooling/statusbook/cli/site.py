@@ -8,14 +8,23 @@ output. Builds are strict.
 The demo instant exists because example records are fixed in time: built at the clock, the
 examples' "ongoing" incident would read as months old and their upcoming maintenance as long
 done. A real status page has no ``demo:`` and always builds at the clock.
+
+MkDocs runs in a child process of its own process group, so Ctrl-C (or SIGTERM, or a
+closed terminal) reaches statusbook alone, which passes it on exactly once and waits for
+MkDocs to shut down cleanly (its temporary site removed): a server stopped by Ctrl-C ends
+with exit 0, an interrupted build with 130, and neither prints a traceback. A second
+Ctrl-C stops MkDocs at once.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -48,9 +57,46 @@ def _run_mkdocs(app: AppContext, arguments: list[str], now: str | None) -> None:
         "--config-file",
         str(config_file),
     ]
-    completed = subprocess.run(command, env=env, check=False)
-    if completed.returncode:
+    returncode, interrupted = _run_until_done(command, env)
+    if interrupted:
+        sys.exit(0 if arguments[0] == "serve" and returncode == 0 else 130)
+    if returncode:
         sys.exit(1)
+
+
+#: Signals that end a run: passed on to MkDocs as a Ctrl-C, so it cleans up after itself.
+_STOPPING = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _run_until_done(command: list[str], env: dict[str, str]) -> tuple[int, bool]:
+    """Run ``command`` to its end; its exit status, and whether it was asked to stop."""
+    posix = os.name == "posix"
+    # In its own process group, a terminal's Ctrl-C reaches only us: MkDocs hears it once,
+    # from us, whether it came from a terminal or from `kill -INT`.
+    process = subprocess.Popen(command, env=env, process_group=0 if posix else None)
+    stops = 0
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stops
+        stops += 1
+        if not posix:
+            return  # a console delivers Ctrl-C to every process attached to it already
+        if stops == 1:
+            process.send_signal(signal.SIGINT)
+        else:
+            process.kill()
+
+    # Only the main thread may set handlers (a caller in another thread keeps the defaults).
+    main = threading.current_thread() is threading.main_thread()
+    previous = {signum: signal.signal(signum, stop) for signum in _STOPPING if main}
+    try:
+        returncode = process.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return returncode, stops > 0
 
 
 @click.command()

@@ -4,10 +4,15 @@ The static outputs need only the validated records, so a forked child can write 
 a staging folder next to the site on the second core; the plugin moves them into place
 after the build. Where forking is not safe (not Linux, or threads already running, as in
 ``mkdocs serve``) they are written in the build process instead. Same bytes either way.
+
+A build stopped by Ctrl-C never reaches MkDocs' ``on_build_error`` (KeyboardInterrupt is no
+``Exception``), so the staging folder is also abandoned when the process exits: an
+interrupted ``statusbook build`` leaves no ``.statusbook-static-*`` folder beside the site.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import shutil
@@ -59,6 +64,7 @@ class StaticOutputs:
         parent = site_dir.parent if site_dir.parent.is_dir() else None
         self.staging = Path(tempfile.mkdtemp(prefix=".statusbook-static-", dir=parent))
         self.process = None
+        atexit.register(self.abandon)
         if _can_fork():
             context = multiprocessing.get_context("fork")
             self.process = context.Process(target=_child, args=(snapshot, self.staging))
@@ -66,6 +72,7 @@ class StaticOutputs:
 
     def abandon(self) -> None:
         """The build failed: stop the child and leave nothing behind."""
+        atexit.unregister(self.abandon)
         if self.process is not None and self.process.is_alive():
             self.process.terminate()
             self.process.join()
@@ -89,4 +96,5 @@ class StaticOutputs:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.move(source, target)
         finally:
+            atexit.unregister(self.abandon)
             shutil.rmtree(self.staging, ignore_errors=True)

@@ -36,6 +36,7 @@ from statusbook.mkdocs.theme import add_theme
 from statusbook.render.outputs import feed_links, notes
 from statusbook.render.pages import build_views
 from statusbook.render.pages.views import SiteViews
+from statusbook.render.problem_page import problem_page
 from statusbook.render.problem_report import render
 from statusbook.render.urls import component_url, history_url, incident_url
 from statusbook.timeutil import TimestampError, resolve_now
@@ -65,21 +66,34 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
     command = "build"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having on_startup keeps this instance across `mkdocs serve` rebuilds: what one
+        # build sets, the next must reset (on_config does).
         self.command = command
+        self.server: Any = None
+        self.watched: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_theme(config)
+        #: While the sources are broken in ``serve``: the page listing why, shown instead.
+        self.failure: str | None = None
         root = Path(config.config_file_path or ".").resolve().parent
         self.catalog_path = root / self.config.catalog
         try:
             self.catalog = load_catalog(self.catalog_path)
             self.now = resolve_now(self.config.now)
         except CatalogError as error:
-            raise PluginError(
-                "statusbook: the catalog is invalid\n" + render(error.problems, 0, "text")
-            ) from None
+            return self._broken(
+                config,
+                "statusbook: the catalog is invalid\n" + render(error.problems, 0, "text"),
+                problem_page("the catalog is invalid", error.problems),
+            )
         except TimestampError as error:
-            raise PluginError(f"statusbook: invalid build time: {error}") from None
+            return self._broken(
+                config,
+                f"statusbook: invalid build time: {error}",
+                problem_page("invalid build time", [], detail=str(error)),
+            )
+        self._watch(self.catalog.records_dir)
         if self.command != "serve" and not self.catalog.site.url:
             raise PluginError(
                 "statusbook: site.url is not set in the catalog, so the page cannot be built "
@@ -87,9 +101,11 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             )
         result = validate_paths(None, self.catalog, self.now)
         if result.errors:
-            raise PluginError(
+            return self._broken(
+                config,
                 "statusbook: records have problems\n"
-                + render(result.problems, result.files, "text")
+                + render(result.problems, result.files, "text"),
+                problem_page("records have problems", result.problems, result.files),
             )
         # Warnings are shown but do not fail a strict build: what they point at (markup the
         # sanitiser removes, a file date) cannot mislead readers. `validate --strict` enforces them.
@@ -120,9 +136,34 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         self.outputs = StaticOutputs(snapshot, Path(config.site_dir))
         return config
 
+    def _broken(self, config: MkDocsConfig, message: str, page: str) -> MkDocsConfig:
+        """Stop the build with ``message``; in ``serve``, build ``page`` in place of the site.
+
+        A failed ``mkdocs serve`` rebuild leaves the server waiting for a build that never
+        finishes, and every request hangs. A build that succeeds with the problems on every
+        page answers at once, and the next save rebuilds the real site.
+        """
+        if self.command != "serve":
+            raise PluginError(message)
+        log.info(message)
+        self.failure = page
+        return config
+
+    def _watch(self, path: Path) -> None:
+        """Have ``mkdocs serve`` rebuild when ``path`` changes (once the server exists).
+
+        The records folder is named in the catalog, so it is known only once the catalog
+        loads, which may be a rebuild after the server started.
+        """
+        if self.server is not None and str(path) not in self.watched:
+            self.watched.add(str(path))
+            self.server.watch(str(path))
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        views: SiteViews = self.views
         self.page_views: dict[str, tuple[str, Any, dict[str, Any]]] = {}
+        if self.failure is not None:
+            return _error_files(files, config)
+        views: SiteViews = self.views
 
         def add(
             src_uri: str, kind: str, view: Any, title: str | None, body: str = "", *, in_nav: bool
@@ -189,6 +230,8 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
     ) -> TemplateContext:
         # Jinja takes any key; MkDocs types only its own, so ours go in through a plain view.
         extra = cast(dict[str, Any], context)
+        if self.failure is not None:
+            return context
         entry = self.page_views.get(page.file.src_uri)
         if entry is not None:
             kind, view, _ = entry
@@ -200,12 +243,24 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.failure is not None:
+            return self.failure
         if page.file.src_uri in self.page_views:
             self.rendering.advance()
         return output
 
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        """While the sources are broken, any address ``serve`` does not know shows why too."""
+        if self.failure is not None and template_name == "404.html":
+            return self.failure
+        return output_content
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Feeds, calendars, the JSON API and badges: static files from the same records."""
+        if self.failure is not None:
+            return
         self.rendering.close()
         for note in notes(self.catalog):
             log.info(f"statusbook: {note}")
@@ -223,9 +278,20 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             outputs.abandon()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self.catalog_path))
-        server.watch(str(self.catalog.records_dir))
+        self.server = server
+        self._watch(self.catalog_path)
+        catalog = getattr(self, "catalog", None)
+        if catalog is not None:
+            self._watch(catalog.records_dir)
         return server
+
+
+def _error_files(files: Files, config: MkDocsConfig) -> Files:
+    """The site while its sources are broken: one home page (the problems) and the assets."""
+    for file in files.documentation_pages():
+        files.remove(file)
+    files.append(File.generated(config, "index.md", content=""))
+    return files
 
 
 def _source(url: str) -> str:
