@@ -265,3 +265,61 @@ def test_without_webhooks_it_says_so(project):
     result = CliRunner().invoke(cli, ["notify", "--base", "HEAD", "--now", NOW])
     assert result.exit_code == 0
     assert "no webhooks are configured" in result.stdout
+
+
+# --- the base's records, wherever the base kept them ------------------------------------------------
+
+TWELVE = [f"2026-10-{day:02d}-incident-{day}.md" for day in range(1, 13)]
+
+
+def _published_history(project: Project) -> None:
+    """Twelve resolved incidents besides the one the fixture resolves in the working tree."""
+    for name in TWELVE:
+        project.write(name, RESOLVED.replace("2026-11-21", name[:10]))
+
+
+@pytest.fixture
+def history(project: Project, hooks: Hooks, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """Published: twelve resolved incidents and an open one. Working tree: it is resolved."""
+    project.catalog_path.write_text(CATALOG + WEBHOOKS, encoding="utf-8")
+    _published_history(project)
+    project.write(RECORD, OPENED)
+    repo = Repo(project)
+    repo.commit()
+    project.write(RECORD, RESOLVED)
+    monkeypatch.setenv("TEST_HOOK_CHAT", hooks.script(f"/chat/{TOKEN}", 200))
+    monkeypatch.setenv("TEST_HOOK_JSON", hooks.script(f"/json/{TOKEN}", 200))
+    return repo
+
+
+def _only_the_resolution(result: Result, hooks: Hooks) -> None:
+    assert result.exit_code == 0, result.output
+    assert "/created" not in result.stdout
+    (chat,) = hooks.received(f"/chat/{TOKEN}")
+    assert chat.json["text"] == "Incident resolved: API errors (Resolved)"
+    assert "3 messages sent, 0 failed" in result.stdout
+
+
+def test_a_renamed_records_folder_announces_no_incident_again(history, hooks, project):
+    history.git("mv", "incidents", "records")
+    project.catalog_path.write_text(CATALOG + WEBHOOKS + "records: records\n", encoding="utf-8")
+    _only_the_resolution(notify(), hooks)
+
+
+def test_a_copied_or_narrowed_records_folder_announces_no_incident_again(history, hooks, project):
+    shutil.copytree(project.records / "2026", project.root / "status" / "2026")
+    project.catalog_path.write_text(CATALOG + WEBHOOKS + "records: status/2026\n", encoding="utf-8")
+    _only_the_resolution(notify(), hooks)
+
+
+def test_a_moved_catalog_is_followed_and_said(history, hooks, project):
+    (project.root / "config").mkdir()
+    history.git("mv", "statusbook.yml", "config/statusbook.yml")
+    moved = project.root / "config" / "statusbook.yml"
+    moved.write_text(CATALOG + WEBHOOKS + "records: ../incidents\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["--config", str(moved), "notify", "--base", "main", "--now", NOW, "--timeout", "0.3"],
+    )
+    _only_the_resolution(result, hooks)
+    assert "at main the catalog was statusbook.yml" in result.stderr
