@@ -41,6 +41,7 @@ github-files: $(BIN)/statusbook
 bench: $(BIN)/statusbook
 	$(BIN)/python -m statusbook.benchmarks.validate
 	$(BIN)/python -m statusbook.benchmarks.uptime
+	$(BIN)/python -m statusbook.benchmarks.startup
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .ruff_cache .hypothesis

@@ -7,8 +7,8 @@ wait for is a whole process: the interpreter starting, the imports, the work. So
 figure here times a child process from spawn to exit, never a function in this one, and
 is given as a ratio to a baseline process timed in the same run:
 
-start-up, on the shipped examples (``statusbook.yml`` and ``incidents/`` next to this
-repository, copied into a temporary folder)
+start-up, on the shipped examples (``statusbook.yml``, ``incidents/`` and ``problems/`` of
+this repository, copied into a temporary folder)
     ``statusbook --help``, ``list``, ``show`` and ``validate`` against
     ``python -c 'import click'`` — the least a Click program can cost. Target ≤ 2×.
 validate, on ``--records`` synthetic records (30 components)
@@ -91,10 +91,16 @@ def best_times(commands: dict[str, list[str]], cwd: Path, repeat: int) -> dict[s
     return best
 
 
+#: What the examples are made of, beside the catalog (``problems/`` when there is one).
+EXAMPLE_FOLDERS = ("incidents", "problems")
+
+
 def _examples(into: Path, source: Path) -> str:
     """Copy the shipped catalog and records into ``into``; return the newest record's id."""
     shutil.copy(source / "statusbook.yml", into / "statusbook.yml")
-    shutil.copytree(source / "incidents", into / "incidents")
+    for folder in EXAMPLE_FOLDERS:
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, into / folder)
     records = sorted(
         path
         for path in (into / "incidents").rglob("*.md")
