@@ -140,3 +140,19 @@ def test_at_1203_it_is_resolved_everywhere(drifting: Project) -> None:
 def build_site(project: Project, out: Path, moment: datetime):
     install_site_files(project.root)
     return build(project.root, out, moment)
+
+
+RECOVERED_EARLIER = DRIFTING.replace(
+    "resolved: 2026-11-21T12:03:00Z", "resolved: 2026-11-21T11:58:00Z"
+)
+
+
+def test_a_recovery_is_not_resolved_before_the_update_announcing_it(project: Project) -> None:
+    """Service recovered at 11:58 and the resolving update was posted at 12:03: at 12:00
+    readers have not been told, so the record is still open everywhere."""
+    project.write(f"{RECORD}.md", RECOVERED_EARLIER)
+    state = snapshot_at(project, NOON).by_id[RECORD]
+    assert state.is_open and state.status is RecordStatus.INVESTIGATING and state.ended is None
+    resolved = snapshot_at(project, RESOLVED).by_id[RECORD]
+    assert resolved.status is RecordStatus.RESOLVED
+    assert resolved.ended == datetime(2026, 11, 21, 11, 58, tzinfo=UTC)

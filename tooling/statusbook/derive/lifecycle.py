@@ -152,12 +152,23 @@ def known_at(record: Incident, now: datetime) -> Incident | None:
     return replace(
         record,
         updates=updates,
-        resolved=record.resolved if record.resolved and record.resolved <= now else None,
+        resolved=_resolution_known(record.resolved, updates, now),
         postmortem=postmortem,
         corrections=tuple(c for c in record.corrections if c.at <= now),
         maintenance=known_window,
         started=started,
     )
+
+
+def _resolution_known(
+    resolved: datetime | None, updates: tuple[Update, ...], now: datetime
+) -> datetime | None:
+    """The resolution, once it has happened and the update announcing it is posted: service
+    may recover at 12:00 and be announced at 12:03, and at 12:01 nobody has said so yet."""
+    if resolved is None or resolved > now:
+        return None
+    announced = any(update.status is UpdateStatus.RESOLVED for update in updates)
+    return resolved if announced else None
 
 
 def _settled(record: Incident, now: datetime) -> bool:
