@@ -166,20 +166,10 @@ def test_validate_imports_no_round_trip_editor_and_no_git(demo):
     assert not {"statusbook.io.git", "statusbook.load.guard", "subprocess"} & modules
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="statusbook/edit/__init__.py imports every edit module (and ruamel.yaml) at once, "
-    "and list/show need statusbook.edit.when; a lazy edit/__init__ (PEP 562) would fix it",
-)
 def test_list_imports_no_round_trip_editor(demo):
     modules = imported_by(["list", "--now", DEMO_NOW], demo)
     assert not {m for m in modules if m.split(".")[0] == "ruamel"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="statusbook/markup.py imports nh3 at module level, though the validator needs only "
-    "unsafe_markup (html.parser); building the Cleaner on first sanitize() would fix it",
-)
 def test_validate_imports_no_sanitiser(demo):
     assert "nh3" not in imported_by(["validate", "--now", DEMO_NOW], demo)

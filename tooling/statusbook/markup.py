@@ -13,12 +13,13 @@ about what that cleaning will remove. Both read the allow-list here, so they can
 from __future__ import annotations
 
 import re
+from functools import cache
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
-import nh3
+if TYPE_CHECKING:
+    import nh3
 
-_TAGS = nh3.ALLOWED_TAGS - {"img"}
-_ATTRIBUTES = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()} | {"img": set()}
 _ALLOWED_CLASSES = {
     "div": {"admonition", "note", "info", "tip", "warning", "danger", "example", "highlight"},
     "p": {"admonition-title"},
@@ -26,18 +27,26 @@ _ALLOWED_CLASSES = {
     "code": {"language-text", "language-sh", "language-json", "language-yaml"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
-_CLEANER = nh3.Cleaner(
-    tags=_TAGS,
-    attributes=_ATTRIBUTES,
-    url_schemes=_URL_SCHEMES,
-    allowed_classes=_ALLOWED_CLASSES,
-    link_rel="noopener noreferrer nofollow",
-)
+
+
+@cache
+def _cleaner() -> nh3.Cleaner:
+    """ammonia's allow-list, images left out; built on first use, so checking records (which
+    needs only :func:`unsafe_markup`) never loads the sanitiser."""
+    import nh3
+
+    return nh3.Cleaner(
+        tags=nh3.ALLOWED_TAGS - {"img"},
+        attributes={tag: set(v) for tag, v in nh3.ALLOWED_ATTRIBUTES.items()} | {"img": set()},
+        url_schemes=_URL_SCHEMES,
+        allowed_classes=_ALLOWED_CLASSES,
+        link_rel="noopener noreferrer nofollow",
+    )
 
 
 def sanitize(html: str) -> str:
     """Strip everything that could run script or reach a third party from ``html``."""
-    return _CLEANER.clean(html)
+    return _cleaner().clean(html)
 
 
 _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)

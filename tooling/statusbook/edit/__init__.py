@@ -7,36 +7,47 @@ on disk. The modules: :mod:`.changes` (changes, errors, the write), :mod:`.namin
 moving them through their lifecycle), :mod:`.fields` (how statusbook writes values),
 :mod:`.catalog`, :mod:`.roundtrip` (edits that keep every other byte), :mod:`.when`
 (times people type) and :mod:`.scaffold` (a new status repository).
+
+Names are imported on first use (PEP 562): ``statusbook list`` needs only the naming rules
+and should not pay for the round-trip YAML editor that changing a record needs.
 """
 
-from statusbook.edit.catalog import add_components
-from statusbook.edit.changes import (
-    CatalogChange,
-    Change,
-    ConflictError,
-    EditError,
-    EditRefused,
-    FileChange,
-    RecordNotFound,
-    write,
-)
-from statusbook.edit.fields import ROOT_CAUSE_PLACEHOLDER, SUMMARY_PLACEHOLDER, render_record
-from statusbook.edit.naming import find_record, record_ids, record_path, slugify
-from statusbook.edit.records import (
-    add_action_item,
-    add_postmortem,
-    add_update,
-    cancel_maintenance,
-    complete_maintenance,
-    create_record,
-    new_incident,
-    new_maintenance,
-    resolve,
-    revise,
-    set_action_status,
-    start_maintenance,
-)
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
+#: Each public name and the module that defines it.
+_HOMES: dict[str, str] = {
+    "CatalogChange": "changes",
+    "Change": "changes",
+    "ConflictError": "changes",
+    "EditError": "changes",
+    "EditRefused": "changes",
+    "FileChange": "changes",
+    "ROOT_CAUSE_PLACEHOLDER": "fields",
+    "RecordNotFound": "changes",
+    "SUMMARY_PLACEHOLDER": "fields",
+    "add_action_item": "records",
+    "add_components": "catalog",
+    "add_postmortem": "records",
+    "add_update": "records",
+    "cancel_maintenance": "records",
+    "complete_maintenance": "records",
+    "create_record": "records",
+    "find_record": "naming",
+    "new_incident": "records",
+    "new_maintenance": "records",
+    "record_ids": "naming",
+    "record_path": "naming",
+    "render_record": "fields",
+    "resolve": "records",
+    "revise": "records",
+    "set_action_status": "records",
+    "slugify": "naming",
+    "start_maintenance": "records",
+    "write": "changes",
+}
 __all__ = [
     "ROOT_CAUSE_PLACEHOLDER",
     "SUMMARY_PLACEHOLDER",
@@ -67,3 +78,42 @@ __all__ = [
     "start_maintenance",
     "write",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'statusbook.edit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"statusbook.edit.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from statusbook.edit.catalog import add_components
+    from statusbook.edit.changes import (
+        CatalogChange,
+        Change,
+        ConflictError,
+        EditError,
+        EditRefused,
+        FileChange,
+        RecordNotFound,
+        write,
+    )
+    from statusbook.edit.fields import ROOT_CAUSE_PLACEHOLDER, SUMMARY_PLACEHOLDER, render_record
+    from statusbook.edit.naming import find_record, record_ids, record_path, slugify
+    from statusbook.edit.records import (
+        add_action_item,
+        add_postmortem,
+        add_update,
+        cancel_maintenance,
+        complete_maintenance,
+        create_record,
+        new_incident,
+        new_maintenance,
+        resolve,
+        revise,
+        set_action_status,
+        start_maintenance,
+    )
