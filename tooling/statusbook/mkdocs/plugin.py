@@ -64,13 +64,14 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
 
     #: The MkDocs command running: a site without ``site.url`` may be previewed, not built.
     command = "build"
+    #: The ``mkdocs serve`` server once it exists, to add watches a later rebuild learns of.
+    server: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup keeps this instance across `mkdocs serve` rebuilds: what one
         # build sets, the next must reset (on_config does).
         self.command = command
-        self.server: Any = None
-        self.watched: set[str] = set()
+        self.server = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_theme(config)
@@ -279,6 +280,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         self.server = server
+        self.watched: set[str] = set()
         self._watch(self.catalog_path)
         catalog = getattr(self, "catalog", None)
         if catalog is not None:
