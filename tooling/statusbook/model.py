@@ -220,6 +220,24 @@ class Site:
     #: Set when the catalog is the examples' (``demo:``); ``statusbook init --remove-examples``
     #: removes it with them.
     demo: Demo | None = None
+    #: The subscription service (the catalog's top-level ``subscriptions:``). It rides on the
+    #: site settings because the page's Subscribe form needs its address and the templates
+    #: read the site settings; :attr:`Catalog.subscriptions` is the same value.
+    subscriptions: Subscriptions | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriptions:
+    """Where readers subscribe themselves (``statusbook subscriptions serve``).
+
+    Only public facts: the secret that ``notify`` and the service share stays in the
+    environment variable named here.
+    """
+
+    #: The service's public address, ending in ``/``; the page's form posts to ``subscribe``.
+    url: str
+    #: The environment variable holding the secret ``notify`` signs its events with.
+    secret_env: str = "STATUSBOOK_SUBSCRIPTIONS_SECRET"
 
 
 class WebhookType(StrEnum):
@@ -266,6 +284,11 @@ class Catalog:
     path: Path | None = None
     #: Where changes are pushed (``statusbook notify``).
     notifications: Notifications = field(default_factory=Notifications)
+
+    @property
+    def subscriptions(self) -> Subscriptions | None:
+        """The subscription service, if the catalog has one (see :attr:`Site.subscriptions`)."""
+        return self.site.subscriptions
 
     def component(self, component_id: str) -> Component | None:
         for component in self.components:

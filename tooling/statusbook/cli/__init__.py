@@ -83,6 +83,10 @@ COMMANDS: dict[str, Entry] = {
     "sla": Entry(
         "statusbook.cli.sla:sla", "Uptime, SLA met/breached and error budget per component."
     ),
+    "subscriptions": Entry(
+        "statusbook.cli.subscriptions:subscriptions",
+        "Readers' email and webhook subscriptions: the service and its data.",
+    ),
     "update": Entry(
         "statusbook.cli.incidents:update",
         "Post an update on RECORD (its id, or an unambiguous part of it).",

@@ -26,6 +26,7 @@ from statusbook.model import Catalog, Webhook
 from statusbook.notifications.delivery import (
     Outcome,
     Redactor,
+    Report,
     RetryPolicy,
     SentLog,
     StateError,
@@ -34,6 +35,13 @@ from statusbook.notifications.delivery import (
 )
 from statusbook.notifications.events import Message, find_events, plan, published
 from statusbook.notifications.messages import Renderer
+from statusbook.notifications.service import (
+    TARGET,
+    SignedTransport,
+    secret_from,
+    service_messages,
+    urls_for,
+)
 from statusbook.paths import display_path
 
 #: Where the sent-log lives unless --state says otherwise, relative to the catalog.
@@ -115,6 +123,8 @@ def notify(
     webhooks = catalog.notifications.webhooks
     urls = _urls(webhooks, required=not dry_run)
     redact = Redactor(urls.values())
+    service = catalog.subscriptions
+    secret = _service_secret(catalog, required=not dry_run)
 
     validation = validate_paths(None, catalog, instant)
     skipped = len({problem.path for problem in validation.errors})
@@ -125,9 +135,11 @@ def notify(
         )
     snapshot = derive(catalog, validation.incidents, instant)
     events = find_events(published(base_files), snapshot, since=since)
-    messages = plan(webhooks, events, Renderer(snapshot))
+    renderer = Renderer(snapshot)
+    messages = plan(webhooks, events, renderer)
+    for_service = service_messages(service, events, renderer) if service else []
 
-    if not webhooks:
+    if not webhooks and service is None:
         click.echo(
             f"{_count(len(events), 'change')} since {base}; no webhooks are configured "
             "(add them under 'notifications: webhooks:' in the catalog)"
@@ -138,7 +150,7 @@ def notify(
     except StateError as error:
         raise ConfigurationError(str(error)) from None
     if dry_run:
-        _preview(messages, log, redact)
+        _preview(messages + for_service, log, redact)
         sys.exit(EXIT_OK)
 
     def show(outcome: Outcome) -> None:
@@ -154,6 +166,19 @@ def notify(
         report = deliver(
             messages, urls, log, now=instant, policy=policy, redact=redact, on_outcome=show
         )
+        if service is not None and secret is not None:
+            # Readers' own subscriptions: each event once to the service, signed.
+            to_service = deliver(
+                for_service,
+                urls_for(service),
+                log,
+                now=instant,
+                policy=policy,
+                transport=SignedTransport(secret),
+                redact=redact,
+                on_outcome=show,
+            )
+            report = Report(report.outcomes + to_service.outcomes)
     except StateError as error:
         raise ConfigurationError(redact(str(error))) from None
     summary = (
@@ -213,8 +238,27 @@ def _default_state(catalog: Catalog) -> Path:
     return folder / DEFAULT_STATE
 
 
+def _service_secret(catalog: Catalog, *, required: bool) -> bytes | None:
+    """The secret notify signs the service's events with (named by the catalog)."""
+    service = catalog.subscriptions
+    if service is None:
+        return None
+    secret = secret_from(os.environ, service)
+    if secret is None:
+        text = (
+            f"the subscription service needs the environment variable {service.secret_env} "
+            "(the secret notify signs its events with), which is not set"
+        )
+        if required:
+            raise ConfigurationError(text)
+        click.echo(f"warning: {text} (a real run would stop here)", err=True)
+    return secret
+
+
 def _describe(message: Message) -> str:
     webhook = message.webhook
+    if webhook.name == TARGET:
+        return f"{message.event.id} ({message.event.kind}) → the subscription service"
     return f"{message.event.id} ({message.event.kind}) → {webhook.type} webhook {webhook.name!r}"
 
 

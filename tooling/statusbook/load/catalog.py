@@ -18,6 +18,7 @@ from statusbook.model import (
     Notifications,
     Site,
     SlaPolicy,
+    Subscriptions,
     Webhook,
     WebhookType,
 )
@@ -116,6 +117,15 @@ def _check_references(data: dict[str, Any], source: Any) -> None:
             )
 
     _check_webhooks(data, group_ids, source)
+    if "subscriptions" in data and not site.get("url"):
+        source.report(
+            "SB501",
+            "subscriptions: needs site.url",
+            "set site.url: the subscription service accepts its form only from the page's "
+            "own origin, and its mails link back to the page",
+            at=("subscriptions",),
+            key=True,
+        )
 
     records = data.get("records", "incidents")
     if not (source.path.parent / records).is_dir():
@@ -184,6 +194,7 @@ def _build(data: dict[str, Any], path: Path) -> Catalog:
             time_zone=site.get("time_zone", "UTC"),
             edit_url=site.get("edit_url"),
             demo=Demo(as_of=data["demo"]["as_of"]) if "demo" in data else None,
+            subscriptions=_subscriptions(data),
         ),
         components=tuple(
             Component(
@@ -238,3 +249,14 @@ def _notifications(data: dict[str, Any]) -> Notifications:
             for item in data.get("notifications", {}).get("webhooks", [])
         )
     )
+
+
+def _subscriptions(data: dict[str, Any]) -> Subscriptions | None:
+    """The service's address always ends in ``/``, so its paths join one way."""
+    section = data.get("subscriptions")
+    if section is None:
+        return None
+    url = section["url"].rstrip("/") + "/"
+    if "secret_env" in section:
+        return Subscriptions(url=url, secret_env=section["secret_env"])
+    return Subscriptions(url=url)

@@ -809,6 +809,23 @@ NOTIFICATIONS = Object(
     doc="Push notifications of new incidents, updates and maintenance.",
 )
 
+SUBSCRIPTIONS = Object(
+    {
+        "url": Field(
+            Text(url=True),
+            "public address of the subscription service (statusbook subscriptions serve); "
+            "the page's Subscribe form posts to it",
+            required=True,
+        ),
+        "secret_env": Field(
+            EnvName(),
+            "name of the environment variable holding the secret statusbook notify and the "
+            "service share (default STATUSBOOK_SUBSCRIPTIONS_SECRET)",
+        ),
+    },
+    doc="Readers subscribe themselves by email or webhook through the subscription service.",
+)
+
 DEMO = Object(
     {
         "as_of": Field(
@@ -832,6 +849,9 @@ CATALOG = Object(
             ListOf(COMPONENT, min_items=1), "components, in display order", required=True
         ),
         "notifications": Field(NOTIFICATIONS, "webhooks that statusbook notify posts to"),
+        "subscriptions": Field(
+            SUBSCRIPTIONS, "the subscription service readers subscribe through (optional)"
+        ),
         "demo": Field(DEMO, "marks the records as examples shown at a fixed instant"),
     },
     doc="statusbook catalog: components, groups, SLA policy and site settings.",

@@ -208,15 +208,19 @@ class UrllibTransport:
             _NoRedirects, _DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline)
         )
 
+    def headers(self, body: bytes) -> dict[str, str]:
+        """The request's headers; the subscription service's transport adds its signature."""
+        return {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": f"statusbook/{__version__}",
+        }
+
     def post(self, url: str, body: bytes, timeout: float) -> Reply:
         request = urllib.request.Request(
             url,
             data=body,
             method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "User-Agent": f"statusbook/{__version__}",
-            },
+            headers=self.headers(body),
         )
         try:
             with self._opener(timeout).open(request, timeout=timeout) as response:
