@@ -156,8 +156,10 @@ def test_a_broken_record_is_served_as_a_page_of_its_problems(project, tmp):
         assert "<script>alert(1)" not in home
         assert "Checked 1 record: 1 error, 0 warnings." in home
 
+        assert 'http-equiv="refresh"' not in home  # MkDocs' live reload brings the site back
         status, elsewhere = server.get("/incidents/2026-11-21-api-errors/")
         assert status == 404 and f"incidents/2026/{RECORD_NAME}:4:9" in elsewhere
+        assert 'http-equiv="refresh"' in elsewhere  # a 404 gets no live reload: it polls
 
         record.write_text(RECORD, encoding="utf-8")
         server.until(_is_status_page)

@@ -19,6 +19,7 @@ from statusbook.paths import display_path
 from statusbook.problems import Problem
 from statusbook.render.problem_report import summary
 
+_CHARSET = '<meta charset="utf-8">'
 _STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
        padding: 0 1rem; color: #1a1a1a; background: #fff; }
@@ -60,7 +61,7 @@ def problem_page(
         "<!doctype html>",
         '<html lang="en">',
         "<head>",
-        '<meta charset="utf-8">',
+        _CHARSET,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="robots" content="noindex">',
         f"<title>statusbook: {escape(heading)}</title>",
@@ -80,6 +81,18 @@ def problem_page(
         parts.append(f'<p class="sb-summary">{escape(summary(problems, files))}</p>')
     parts += ["</main>", "</body>", "</html>", ""]
     return "\n".join(parts)
+
+
+def refreshing(page: str, seconds: int = 2) -> str:
+    """``page`` asking the browser to load its address again every ``seconds``.
+
+    For the copy served at addresses the broken build does not have: MkDocs adds its live
+    reload only to pages it finds, not to its 404 answer, so that copy polls by itself and
+    turns into the real page once the fix is built.
+    """
+    if _CHARSET not in page:
+        raise ValueError("not a problem page")
+    return page.replace(_CHARSET, f'{_CHARSET}\n<meta http-equiv="refresh" content="{seconds}">', 1)
 
 
 def _item(problem: Problem) -> str:
