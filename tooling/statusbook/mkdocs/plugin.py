@@ -36,7 +36,7 @@ from statusbook.mkdocs.theme import add_theme
 from statusbook.render.outputs import feed_links, notes
 from statusbook.render.pages import build_views
 from statusbook.render.pages.views import SiteViews
-from statusbook.render.problem_page import problem_page
+from statusbook.render.problem_page import problem_page, refreshing
 from statusbook.render.problem_report import render
 from statusbook.render.urls import component_url, history_url, incident_url
 from statusbook.timeutil import TimestampError, resolve_now
@@ -255,7 +255,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
     ) -> str:
         """While the sources are broken, any address ``serve`` does not know shows why too."""
         if self.failure is not None and template_name == "404.html":
-            return self.failure
+            return refreshing(self.failure)
         return output_content
 
     def on_post_build(self, config: MkDocsConfig) -> None:
