@@ -26,6 +26,10 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from statusbook.cli import cli
+from statusbook.derive.snapshot import derive
+from statusbook.load.catalog import load_catalog
+from statusbook.load.rules import validate_paths
+from statusbook.render.statuspage import api_documents
 
 from .conftest import CATALOG, NOW, Project
 from .published import executable_parts, maintenance_text, new_project
@@ -355,4 +359,100 @@ def test_the_build_stops_on_a_quote_in_site_url_with_the_catalog_problem(project
 def test_a_plain_catalog_still_validates(project):
     assert CATALOG in project.catalog_path.read_text(encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", "--now", "2026-11-21T12:00:00Z"])
+    assert result.exit_code == 0, result.output
+
+
+# --- plain text is text: what the API's body says -------------------------------------------------
+
+
+def _api_bodies(project: Project, message: str) -> list[str]:
+    """The update bodies the published API carries for one record with ``message``."""
+    project.write(
+        f"{INCIDENT_ID}.md",
+        INCIDENT.replace("We are looking into slow responses.", json.dumps(message)),
+    )
+    catalog = load_catalog(project.catalog_path)
+    result = validate_paths(None, catalog, NOW)
+    assert not result.errors, result.errors
+    documents = api_documents(derive(catalog, result.incidents, NOW))
+    incident = json.loads(documents[f"incidents/{INCIDENT_ID}.json"])["incident"]
+    return [update["body"] for update in incident["incident_updates"]]
+
+
+@pytest.mark.parametrize(
+    ("message", "body"),
+    [
+        (
+            "&lt;script&gt;alert(1)&lt;/script&gt;Retry &lt;img src=x onerror=alert(2)&gt;later",
+            "Retry later",
+        ),
+        ("&lt;b&gt;Bold&lt;/b&gt; claims", "Bold claims"),
+        ("&lt;&lt;/b&gt;img src=x onerror=alert(3)&gt; joined", "joined"),
+        (
+            "Latency &lt; 200 ms &amp; rising, &gt; 3 s at worst",
+            "Latency < 200 ms & rising, > 3 s at worst",
+        ),
+        ("Written twice: &amp;lt;b&amp;gt;", "Written twice: &lt;b&gt;"),
+        ("Tom &amp; Jerry &lt;3", "Tom & Jerry <3"),
+    ],
+)
+def test_the_api_body_is_plain_text_with_no_markup_once_parsed(project, message, body):
+    (found,) = _api_bodies(project, message)
+    assert found == body
+    assert executable_parts(found) == []
+
+
+def test_the_page_and_the_api_agree_that_decoded_markup_is_not_text(project):
+    """The page shows raw markup removed and entity-written markup as words; the body has
+    neither: it is what a program may put into its own HTML."""
+    (body,) = _api_bodies(project, "<b>raw</b> and &lt;i&gt;encoded&lt;/i&gt;")
+    assert body == "raw and encoded"
+
+
+# --- titles are plain text: SB602 ----------------------------------------------------------------
+
+
+def _validate_title(project: Project, title: str, *options: str):
+    project.write(f"{INCIDENT_ID}.md", INCIDENT.replace("Slow responses", json.dumps(title)))
+    # Half an hour after the update: the record is news, not stale (SB310).
+    return CliRunner().invoke(
+        cli, ["validate", "--now", "2026-11-21T09:30:00Z", "--format", "json", *options]
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "found"),
+    [
+        ("[Reset your password](https://evil.example/)", "a Markdown link [text](url)"),
+        ("Outage ![logo](https://evil.example/x.png)", "a Markdown image"),
+        ("<b>Outage</b> in eu-west", "the HTML tag <b>"),
+        ("Outage, see <https://evil.example/>", "an autolink"),
+        ("R&amp;D dashboard down", "the character reference &amp;"),
+        ("&lt;script&gt; in titles", "the character reference &lt;"),
+        ("**Major** outage", "Markdown emphasis"),
+        ("Errors in `billing`", "a Markdown code span"),
+    ],
+)
+def test_validate_strict_warns_about_markup_in_a_title(project, title, found):
+    result = _validate_title(project, title, "--strict")
+    assert result.exit_code == 1, result.output
+    (problem,) = json.loads(result.output)["problems"]
+    assert (problem["code"], problem["severity"], problem["line"]) == ("SB602", "warning", 2)
+    assert found in problem["message"] and problem["fix"]
+    assert _validate_title(project, title).exit_code == 0  # a warning, unless --strict
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Elevated error rates on the API",
+        "AT&T peering: packet loss & timeouts",
+        "Latency < 200 ms target missed; p99 > 3 s",
+        "rate_limit_exceeded errors for *.example.com",
+        "C++ SDK (beta) fails [intermittently]",
+        "#1 priority: 2 * 3 regions down",
+    ],
+)
+def test_plain_titles_raise_no_warning(project, title):
+    result = _validate_title(project, title, "--strict")
     assert result.exit_code == 0, result.output

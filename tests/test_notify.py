@@ -3,7 +3,12 @@ records, subscription filters, and the body each kind of webhook receives."""
 
 from __future__ import annotations
 
+import json
+import string
+
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 
 from statusbook.derive.snapshot import derive
 from statusbook.load.catalog import CatalogError, load_catalog
@@ -21,6 +26,7 @@ from statusbook.notifications.messages import Renderer
 from statusbook.timeutil import parse_timestamp
 
 from .conftest import CATALOG, DEMO_ROOT, NOW, Project
+from .published import executable_parts
 from .samples import DATABASE_WINDOW, OPEN_INCIDENT
 
 INCIDENT = "2026-11-21-api-errors.md"
@@ -500,7 +506,7 @@ def test_json_body_for_a_component_change_is_a_component_update(update_event):
 def test_record_text_cannot_ping_a_channel_or_inject_links(project, catalog):
     hostile = OPENED.replace(
         "We are looking into elevated API error rates.",
-        '"<!channel> @everyone <https://evil.example|click> & more"',
+        '"<!channel> @everyone <https://evil.example|click> & more, 2 < 3"',
     )
     project.write(INCIDENT, hostile)
     records = current(project, catalog)
@@ -511,7 +517,9 @@ def test_record_text_cannot_ping_a_channel_or_inject_links(project, catalog):
     slack = render(event, WebhookType.SLACK)
     text = slack["blocks"][1]["text"]["text"]
     assert "<!channel>" not in text and "<https://evil" not in text
-    assert "&lt;!channel&gt;" in text and "&amp; more" in text
+    # The page shows "<!channel>" as text; plain text drops what reads as markup, and what
+    # stays is escaped for mrkdwn.
+    assert "&amp; more, 2 &lt; 3" in text
     assert render(event, WebhookType.DISCORD)["allowed_mentions"] == {"parse": []}
 
 
@@ -568,3 +576,166 @@ def test_a_clock_event_reads_as_the_window_state(project, catalog):
     incident = render(started, WebhookType.JSON)["incident"]
     assert incident["status"] == "in_progress"
     assert incident["scheduled_for"] == "2026-11-22T02:00:00.000Z"
+
+
+# --- each receiver's own markup -----------------------------------------------------------------
+
+#: A title that Markdown would turn into a link whose words hide its address.
+MASKED_TITLE = "[Reset your password](https://evil.example/login) **now**"
+#: Markup written as entities: the page shows the words; decoded, they would be markup.
+ENCODED = (
+    "&lt;script&gt;alert(1)&lt;/script&gt;Retry &lt;img src=x onerror=alert(2)&gt;later "
+    "&amp; \\[log in again\\](https://evil.example/)"
+)
+
+
+def _strings(value) -> list[str]:
+    """Every string in a JSON body, as the receiver reads it after parsing."""
+    value = json.loads(json.dumps(value))
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _as_markdown(text: str) -> BeautifulSoup:
+    """What a Markdown renderer makes of a field: the Python-Markdown the page uses, told,
+    as CommonMark (Teams) and Discord do, that a backslash escapes any ASCII punctuation."""
+    renderer = markdown.Markdown()
+    renderer.ESCAPED_CHARS = list(dict.fromkeys([*renderer.ESCAPED_CHARS, *string.punctuation]))
+    return BeautifulSoup(renderer.convert(text), "html.parser")
+
+
+def _markdown_fields(render, event) -> dict[str, str]:
+    """The fields Teams and Discord render as Markdown, by where they are."""
+    card = render(event, WebhookType.TEAMS)["attachments"][0]["content"]
+    discord = render(event, WebhookType.DISCORD)
+    (embed,) = discord["embeds"]
+    fields = {
+        f"teams.body.{i}": block["text"] for i, block in enumerate(card["body"]) if "text" in block
+    }
+    for block in card["body"]:
+        for fact in block.get("facts", []):
+            fields[f"teams.fact.{fact['title']}"] = fact["value"]
+    fields["discord.content"] = discord["content"]
+    fields["discord.title"] = embed["title"]
+    fields |= {"discord.description": embed["description"]} if "description" in embed else {}
+    fields |= {f"discord.field.{f['name']}": f["value"] for f in embed["fields"]}
+    return fields
+
+
+def _only_event(project, catalog, record: str) -> tuple[Renderer, Event]:
+    project.write(INCIDENT, record)
+    records = current(project, catalog)
+    snapshot = derive(catalog, records, NOW)
+    (event,) = [e for e in find_events({}, snapshot, since=NOW) if not e.component]
+    return Renderer(snapshot), event
+
+
+def test_a_markdown_link_in_a_title_is_text_in_teams_and_discord(project, catalog):
+    render, event = _only_event(
+        project, catalog, OPENED.replace("title: API errors", f"title: {json.dumps(MASKED_TITLE)}")
+    )
+    fields = _markdown_fields(render, event)
+    for where in ("teams.body.1", "discord.title", "discord.content"):
+        shown = _as_markdown(fields[where])
+        assert shown.find_all(["a", "em"]) == [], (where, fields[where])
+        assert MASKED_TITLE in shown.get_text(), (where, shown.get_text())
+    bold = _as_markdown(fields["discord.content"]).find_all("strong")
+    assert [strong.get_text() for strong in bold] == ["New incident"]  # ours, not the title's
+    assert render(event, WebhookType.SLACK)["blocks"][0]["text"]["type"] == "plain_text"
+    assert render(event, WebhookType.TEAMS)["summary"].endswith(MASKED_TITLE)
+
+
+def test_an_escaped_link_in_a_message_stays_text_in_teams_and_discord(project, catalog):
+    render, event = _only_event(
+        project,
+        catalog,
+        OPENED.replace(
+            "We are looking into elevated API error rates.",
+            '"Please \\\\[log in again\\\\](https://evil.example/) — \\\\*not\\\\* _this_"',
+        ),
+    )
+    fields = _markdown_fields(render, event)
+    for where in ("teams.body.2", "discord.description"):
+        shown = _as_markdown(fields[where])
+        assert shown.find_all(["a", "em"]) == [], (where, fields[where])
+        # The page shows the escaped link and stars as text, and makes "this" emphasis:
+        # its plain text, and so the message, says "this".
+        assert "[log in again](https://evil.example/) — *not* this" in shown.get_text()
+
+
+def test_entity_encoded_markup_reaches_no_receiver_as_markup(project, catalog):
+    render, event = _only_event(
+        project,
+        catalog,
+        OPENED.replace("We are looking into elevated API error rates.", json.dumps(ENCODED)),
+    )
+    for kind in WebhookType:
+        strings = _strings(render(event, kind))
+        assert any("Retry" in s and "later" in s for s in strings), kind
+        for text in strings:
+            assert "<script" not in text and "<img" not in text, (kind, text)
+            if kind is not WebhookType.SLACK:  # Slack's <url|label> links are its markup
+                assert executable_parts(text) == [], (kind, text)
+    (update,) = render(event, WebhookType.JSON)["incident"]["incident_updates"]
+    assert update["body"] == "Retry later & [log in again](https://evil.example/)"
+
+
+def test_component_names_are_escaped_for_each_receiver(project):
+    hostile = "[Open](https://evil.example/) <@&123> **API**"
+    project.catalog_path.write_text(
+        CATALOG.replace("    name: API\n", f"    name: {json.dumps(hostile)}\n") + WEBHOOKS,
+        encoding="utf-8",
+    )
+    catalog = load_catalog(project.catalog_path)
+    project.write(INCIDENT, with_updates(IDENTIFIED))
+    records = current(project, catalog)
+    snapshot = derive(catalog, records, NOW)
+    base = base_of(project, **{INCIDENT: OPENED})
+    events = find_events(base, snapshot, since=NOW)
+    component = next(e for e in events if e.component == "api")
+    update = next(e for e in events if not e.component)
+    render = Renderer(snapshot)
+    for event in (component, update):
+        for where, field in _markdown_fields(render, event).items():
+            shown = _as_markdown(field)
+            assert shown.find_all(["a", "strong"]) == [] or where == "discord.content", field
+        slack = render(event, WebhookType.SLACK)
+        mrkdwn = [slack["text"]] + [
+            item["text"]
+            for block in slack["blocks"]
+            for item in [
+                block.get("text", {}),
+                *block.get("fields", []),
+                *block.get("elements", []),
+            ]
+            if item.get("type") == "mrkdwn"
+        ]
+        assert all("<@" not in text for text in mrkdwn)
+        assert any("&lt;@&amp;123&gt;" in text for text in mrkdwn)
+    facts = _markdown_fields(render, update)
+    assert hostile in _as_markdown(facts["teams.fact.Affected components"]).get_text()
+    content = _as_markdown(_markdown_fields(render, component)["discord.content"])
+    assert [strong.get_text() for strong in content.find_all("strong")] == [
+        f"{hostile}: Partial outage"
+    ]
+
+
+def test_markdown_escapes_are_never_cut_in_half_by_the_limits(project, catalog):
+    render, event = _only_event(
+        project,
+        catalog,
+        OPENED.replace("We are looking into elevated API error rates.", json.dumps("*_" * 3000)),
+    )
+    embed = render(event, WebhookType.DISCORD)["embeds"][0]
+    description = embed["description"]
+    assert len(description) <= 4096 and description.endswith("…")
+    body = description.removesuffix("…")
+    assert len(body) - len(body.rstrip("\\")) in (0, 2)  # an escaped backslash, or none
+    assert _as_markdown(description).find_all(["em", "strong"]) == []
+    for field in embed["fields"]:
+        assert len(field["value"]) <= 1024

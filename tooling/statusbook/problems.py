@@ -147,6 +147,12 @@ _RULES = [
         Severity.WARNING,
         "Record text contains markup the page will remove (script, event handlers, javascript: links, images).",
     ),
+    Rule(
+        "SB602",
+        "markup-in-title",
+        Severity.WARNING,
+        "A title holds a link, HTML, a character reference or Markdown emphasis: titles are plain text everywhere, so it reads oddly, or chat apps render it.",
+    ),
     # catalog
     Rule("SB501", "catalog", Severity.ERROR, "The catalog (statusbook.yml) is invalid."),
     Rule(

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from statusbook.load.plaintext import markup_in_plain_text
 from statusbook.load.records import KeyPath, Source, discover, read_source
 from statusbook.load.schema import RECORD, label, suggest
 from statusbook.markup import unsafe_markup
@@ -163,6 +164,7 @@ class _RecordRules:
         self.check_order()
         self.check_future()
         self.check_markup()
+        self.check_title()
         if self.kind is not None:
             self.check_update_statuses()
             self.check_file_date()
@@ -284,6 +286,19 @@ class _RecordRules:
     def _report_markup(self, found: list[str], at: KeyPath) -> None:
         if found:
             self.report("SB601", _markup_message(found), _MARKUP_FIX, at=at)
+
+    def check_title(self) -> None:
+        """A title is plain text everywhere; markup in it shows literally, or as a link in chat."""
+        title = self.data.get("title")
+        found = markup_in_plain_text(title) if isinstance(title, str) else []
+        if found:
+            self.report(
+                "SB602",
+                "the title is plain text everywhere, but holds " + ", ".join(found),
+                "write the words only: the page shows brackets, tags and entities as they are "
+                "typed, and links and emphasis belong in an update's message",
+                at=("title",),
+            )
 
     def check_file_date(self) -> None:
         match = FILE_NAME.match(self.source.path.name)

@@ -8,7 +8,13 @@ in Statuspage's webhook shape — ``meta``, ``page``, then ``incident`` (with it
 newest first, as of the event) or ``component_update`` with ``component``.
 
 Record text reaches the receivers as the same sanitised plain text the feeds and the API
-carry, escaped for Slack's mrkdwn; Discord is told to parse no mentions, so a record
+carry (markup removed, even markup that only appears once entities are decoded), escaped
+for each receiver's own markup: Slack's mrkdwn (``<``, ``>``, ``&``), and Markdown for Teams
+(Adaptive Card TextBlocks and facts render a Markdown subset) and Discord (embeds render
+masked links ``[text](url)``). Titles, names and messages are plain text on the page, so a
+``[Reset your password](https://…)`` in one must not become a link whose words hide where
+it goes. Fields the receivers show as plain text (Slack's header, Teams' summary, Discord's
+author and footer) are left as they are. Discord is told to parse no mentions, so a record
 saying ``@everyone`` pings nobody. Every field is clipped to the receiver's documented
 limit so a long update is shortened rather than rejected.
 
@@ -20,6 +26,7 @@ and a component update's ``id`` is the event id.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -248,6 +255,40 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+#: What starts Markdown in Teams' cards and on Discord: emphasis, code, strikethrough,
+#: spoilers, links and images (``[…](…)``), headings, quotes, mentions and timestamps
+#: (``<@…>``, ``<t:…>``), and the cards' ``{{DATE(…)}}`` functions. CommonMark (and
+#: Discord) read a backslash before any ASCII punctuation as "this character, literally".
+_MARKDOWN = "\\`*_~|[]()<>#{}"
+_MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in _MARKDOWN})
+#: Addresses that chat apps link by themselves, as they show them: a backslash inside one
+#: would break the link, so they keep their characters, and only their brackets (never
+#: valid in a URL's path) are percent-encoded, so no ``[…](…)`` can start inside one.
+_ADDRESS = re.compile(r"(?:https?://|mailto:)[^\s<>]+")
+
+
+def markdown_escape(text: str) -> str:
+    """``text`` as Markdown that renders as exactly that text: nothing in it formats or links."""
+    parts: list[str] = []
+    position = 0
+    for match in _ADDRESS.finditer(text):
+        parts.append(text[position : match.start()].translate(_MARKDOWN_ESCAPES))
+        parts.append(match.group().replace("[", "%5B").replace("]", "%5D"))
+        position = match.end()
+    parts.append(text[position:].translate(_MARKDOWN_ESCAPES))
+    return "".join(parts)
+
+
+def clip_markdown(text: str, limit: int) -> str:
+    """``text`` escaped for Markdown, then clipped to ``limit`` without cutting an escape."""
+    escaped = markdown_escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1].rstrip()
+    trailing = len(cut) - len(cut.rstrip("\\"))
+    return (cut[:-1] if trailing % 2 else cut) + "…"
+
+
 def slack(notice: Notice) -> Json:
     """A Slack incoming-webhook body: ``text`` for notifications, Block Kit for the channel."""
     esc = slack_escape
@@ -285,28 +326,29 @@ def slack(notice: Notice) -> Json:
 
 def teams(notice: Notice) -> Json:
     """An Adaptive Card in the ``message`` envelope Teams webhooks (and Workflows) accept."""
+    md = clip_markdown
     body: list[Json] = [
         {
             "type": "TextBlock",
-            "text": notice.headline,
+            "text": md(notice.headline, 500),
             "weight": "Bolder",
             "size": "Medium",
             "color": _TEAMS_COLOURS.get(notice.tone, "Default"),
             "wrap": True,
         },
-        {"type": "TextBlock", "text": clip(notice.title, 500), "weight": "Bolder", "wrap": True},
+        {"type": "TextBlock", "text": md(notice.title, 500), "weight": "Bolder", "wrap": True},
     ]
     if notice.text:
-        body.append({"type": "TextBlock", "text": clip(notice.text, 4000), "wrap": True})
+        body.append({"type": "TextBlock", "text": md(notice.text, 4000), "wrap": True})
     body.append(
         {
             "type": "FactSet",
             "facts": [
-                {"title": label, "value": clip(value, 1000)} for label, value in notice.facts
+                {"title": md(label, 200), "value": md(value, 1000)} for label, value in notice.facts
             ],
         }
     )
-    body.append({"type": "TextBlock", "text": notice.when, "isSubtle": True, "wrap": True})
+    body.append({"type": "TextBlock", "text": md(notice.when, 200), "isSubtle": True, "wrap": True})
     card: Json = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -331,15 +373,18 @@ def teams(notice: Notice) -> Json:
 
 
 def discord(notice: Notice) -> Json:
-    """A Discord webhook body: a short ``content`` line and one embed; mentions disabled."""
+    """A Discord webhook body: a short ``content`` line and one embed; mentions disabled.
+
+    The embed's author and footer are shown as plain text; everything else is Markdown."""
+    md = clip_markdown
     embed: Json = {
-        "title": clip(notice.title, 256),
-        "description": clip(notice.text, 3000) if notice.text else None,
+        "title": md(notice.title, 256),
+        "description": md(notice.text, 3000) if notice.text else None,
         "color": int(notice.colour.lstrip("#"), 16),
         "timestamp": iso(notice.at),
         "author": {"name": clip(notice.headline, 256)},
         "fields": [
-            {"name": clip(label, 256), "value": clip(value, 1024), "inline": "\n" not in value}
+            {"name": md(label, 256), "value": md(value, 1024), "inline": "\n" not in value}
             for label, value in notice.facts[:25]
         ],
         "footer": {"text": clip(notice.site, 256)},
@@ -347,7 +392,7 @@ def discord(notice: Notice) -> Json:
     if notice.link:
         embed["url"] = notice.link
     return {
-        "content": clip(f"**{notice.headline}**: {notice.title}", 2000),
+        "content": f"**{md(notice.headline, 256)}**: {md(notice.title, 1700)}",
         "embeds": [{key: value for key, value in embed.items() if value is not None}],
         "allowed_mentions": {"parse": []},
     }

@@ -3,15 +3,23 @@
 Markdown is rendered, then cleaned by :func:`statusbook.markup.sanitize`; plain text is made
 from that cleaned HTML, so whatever the page drops (script, event handlers,
 ``javascript:`` links) never reaches a program's reader either.
+
+Plain text is text, not markup. Decoding the page's HTML turns ``&lt;script&gt;`` — which
+the page shows as the visible words — back into ``<script>``, and programs put the API's
+``body`` and webhook text into HTML as they find it (the JSON's ``\u003c`` is ``<`` again
+once parsed). So markup that appears only after decoding is removed just as the page's
+sanitiser removes markup written raw (:func:`without_markup`).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
+import nh3
 
 from statusbook.markup import sanitize
 
@@ -120,6 +128,29 @@ def text_of_html(html_text: str) -> str:
     parser = _Text()
     parser.feed(html_text)
     parser.close()
-    text = "".join(parser.parts)
+    text = without_markup("".join(parser.parts))
     lines = [line.strip() if line.strip() else "" for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+#: Removing one tag can join two halves into another (``<</b>b>``); a few passes undo any
+#: nesting a record could carry, and the last resort leaves no ``<`` that could open a tag.
+_MARKUP_PASSES = 8
+
+
+def without_markup(text: str) -> str:
+    """``text`` with whatever an HTML parser would read as markup taken out.
+
+    Tags, comments and unfinished tags go; script and style lose their content, as the
+    page's sanitiser does; every other character stays, ``<`` in ``a < b`` included. The
+    parser is the sanitiser's own (ammonia's html5ever, a browser's tokenizer), asked to
+    keep no tag at all; ``&`` is escaped first so that text like ``&lt;`` stays text.
+    """
+    for _ in range(_MARKUP_PASSES):
+        if "<" not in text:
+            return text
+        cleaned = html.unescape(nh3.clean(text.replace("&", "&amp;"), tags=set()))
+        if cleaned == text:
+            return text
+        text = cleaned
+    return text.replace("<", "")
