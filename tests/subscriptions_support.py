@@ -325,11 +325,18 @@ def start_service(
     webhook_timeout: float = 1.0,
     language: str = "en",
     configure: Callable[[Settings], Settings] | None = None,
+    port: int | None = None,
+    site_url: str = "https://status.test.example/",
+    catalog: Catalog | None = None,
+    smtpd: Smtpd | None = None,
 ) -> Service:
-    smtpd = Smtpd()
-    port = free_port()
+    """The service on ``port`` (default: a free one) for a catalog of its own, or for
+    ``catalog`` (whose ``subscriptions.url`` must name ``port``)."""
+    smtpd = smtpd or Smtpd()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
-    catalog = write_catalog(root, url, language=language)
+    if catalog is None:
+        catalog = write_catalog(root, url, site_url=site_url, language=language)
     environ = environment(database, smtpd.port)
     settings = load_settings(catalog, environ)
     settings = replace(
@@ -345,7 +352,8 @@ def start_service(
     store = Store.open(settings.database_url)
     worker = Worker(settings, store)
     server = Uvicorn(create_app(settings, store, worker=worker), port)
-    return Service(url, settings, store, smtpd, server, root, environ)
+    origin = settings.site_origin
+    return Service(url, settings, store, smtpd, server, root, environ, origin=origin)
 
 
 def event_body(
