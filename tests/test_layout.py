@@ -37,7 +37,7 @@ ALLOWED: dict[str, set[str]] = {
         "mkdocs",
     },
     "mkdocs": {"io", "load", "derive", "render"},
-    "benchmarks": {"io", "load", "derive", "render", "edit", "cli", "mkdocs"},
+    "benchmarks": {"io", "load", "derive", "render", "edit", "cli", "mkdocs", "subscriptions"},
 }
 
 

@@ -26,9 +26,13 @@ import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email.charset import QP, Charset
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,8 +47,43 @@ class Links:
     unsubscribe: str
 
 
+#: Stand-ins for a subscriber's own links in a body rendered once per event.
+PLACEHOLDERS = Links(manage="@@statusbook-manage@@", unsubscribe="@@statusbook-unsubscribe@@")
+
+
+@dataclass(frozen=True)
+class Body:
+    """A mail's words, rendered once and shared by every recipient (links as placeholders)."""
+
+    subject: str
+    text: str
+    html: str
+
+    def for_links(self, links: Links) -> tuple[str, str]:
+        def fill(part: str) -> str:
+            return part.replace(PLACEHOLDERS.manage, links.manage).replace(
+                PLACEHOLDERS.unsubscribe, links.unsubscribe
+            )
+
+        return fill(self.text), fill(self.html)
+
+
+#: Quoted-printable UTF-8: readable in the raw, safe through any relay.
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP
+#: Lines as SMTP wants them (CRLF); headers unfolded up to RFC 5322's limit, so a
+#: List-Unsubscribe URL reaches every client in one piece.
+_WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
+
+
 class Composer:
-    """Mails of one site, in its language."""
+    """Mails of one site, in its language.
+
+    A notice's body is rendered once per event (:meth:`notice_body`) and each recipient's
+    mail is that body with the recipient's links put in (:meth:`message`), built with the
+    ``email.mime`` classes: the fan-out of one event to thousands of subscribers spends its
+    time sending, not re-rendering templates or re-parsing headers.
+    """
 
     def __init__(
         self,
@@ -60,74 +99,65 @@ class Composer:
         self.t = t
         self.site = site
         self.site_url = site_url
-        self.mail_from = mail_from
-        _name, sender = parseaddr(mail_from)
+        name, sender = parseaddr(mail_from)
         self.sender = sender
+        self.from_header = formataddr((name, sender), charset="utf-8") if name else sender
         self.domain = sender.rpartition("@")[2] or "statusbook.invalid"
         host = urlsplit(public_url).hostname or self.domain
         self.list_id = f"{_phrase(site)} <updates.{host}>"
 
-    def confirmation(
-        self, to: str, confirm_url: str, links: Links, components: str, hours: int
-    ) -> EmailMessage:
-        values = {
-            "site": self.site,
-            "site_url": self.site_url,
-            "confirm_url": confirm_url,
-            "components": components,
-            "hours": hours,
-            "links": links,
-        }
-        return self._message(
-            to,
-            self.t("subscriptions.mail.confirm_subject", site=self.site),
-            "confirm",
-            values,
-            links,
-            message_id=None,
+    def _body(self, subject: str, template: str, values: dict[str, Any]) -> Body:
+        values = {**values, "t": self.t, "lang": self.t.language, "links": PLACEHOLDERS}
+        return Body(
+            subject=" ".join(subject.split()),
+            text=self.templates.text(f"mail_{template}.txt", values),
+            html=self.templates.html(f"mail_{template}.html", values),
         )
 
-    def notice(
-        self,
-        to: str,
-        event_id: str,
-        notice: Mapping[str, Any],
-        links: Links,
-        components: str,
-        key: str,
-    ) -> EmailMessage:
-        subject = f"[{self.site}] {notice.get('headline', '')}: {notice.get('title', '')}"
-        values = {"notice": notice, "site": self.site, "components": components, "links": links}
-        digest = hashlib.sha256(f"{event_id}\0{key}".encode()).hexdigest()[:40]
-        return self._message(to, subject, "notice", values, links, message_id=digest)
+    def confirmation(
+        self, to: str, confirm_url: str, links: Links, components: str, hours: int
+    ) -> bytes:
+        body = self._body(
+            self.t("subscriptions.mail.confirm_subject", site=self.site),
+            "confirm",
+            {
+                "site": self.site,
+                "site_url": self.site_url,
+                "confirm_url": confirm_url,
+                "components": components,
+                "hours": hours,
+            },
+        )
+        ident = hashlib.sha256(f"{to}\0{confirm_url}".encode()).hexdigest()[:40]
+        return self.message(to, body, links, ident)
 
-    def _message(
-        self,
-        to: str,
-        subject: str,
-        template: str,
-        values: dict[str, Any],
-        links: Links,
-        *,
-        message_id: str | None,
-    ) -> EmailMessage:
-        message = EmailMessage()
-        message["From"] = self.mail_from
+    def notice_body(self, notice: Mapping[str, Any], components: str) -> Body:
+        subject = f"[{self.site}] {notice.get('headline', '')}: {notice.get('title', '')}"
+        return self._body(
+            subject, "notice", {"notice": notice, "site": self.site, "components": components}
+        )
+
+    def notice(self, to: str, event_id: str, body: Body, links: Links, key: str) -> bytes:
+        ident = hashlib.sha256(f"{event_id}\0{key}".encode()).hexdigest()[:40]
+        return self.message(to, body, links, ident)
+
+    def message(self, to: str, body: Body, links: Links, ident: str) -> bytes:
+        """The whole mail for ``to``, as the relay receives it."""
+        text, html = body.for_links(links)
+        message = MIMEMultipart("alternative")
+        message["From"] = self.from_header
         message["To"] = to
-        message["Subject"] = subject.replace("\n", " ")
+        subject = body.subject
+        message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
         message["Date"] = format_datetime(datetime.now().astimezone())
-        ident = message_id or hashlib.sha256(f"{to}{links.unsubscribe}".encode()).hexdigest()[:40]
         message["Message-ID"] = f"<{ident}@{self.domain}>"
         message["List-Id"] = self.list_id
         message["List-Unsubscribe"] = f"<{links.unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["Auto-Submitted"] = "auto-generated"
-        values = {**values, "t": self.t, "lang": self.t.language}
-        message.set_content(self.templates.text(f"mail_{template}.txt", values))
-        message.add_alternative(
-            self.templates.html(f"mail_{template}.html", values), subtype="html"
-        )
-        return message
+        message.attach(MIMEText(text, "plain", _UTF8))  # type: ignore[arg-type]
+        message.attach(MIMEText(html, "html", _UTF8))  # type: ignore[arg-type]
+        return message.as_bytes(policy=_WIRE)
 
 
 def _phrase(text: str) -> str:
@@ -167,12 +197,12 @@ class SmtpSender:
             connection.login(settings.user, settings.password)
         return connection
 
-    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> None:
+    def send(self, message: bytes, sender: str, recipients: Sequence[str]) -> None:
         for attempt in (1, 2):
             try:
                 if self._connection is None:
                     self._connection = self._connect()
-                self._connection.send_message(message, sender, list(recipients))
+                self._connection.sendmail(sender, list(recipients), message)
                 return
             except smtplib.SMTPServerDisconnected:
                 # A kept connection the relay closed meanwhile: open a new one, once.

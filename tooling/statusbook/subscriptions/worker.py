@@ -27,8 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from statusbook.i18n import Translator
-from statusbook.notifications.service import mail_worthy
-from statusbook.subscriptions.mail import Composer, DeliveryError, Links, SmtpSender
+from statusbook.subscriptions.mail import Body, Composer, DeliveryError, Links, SmtpSender
 from statusbook.subscriptions.pages import Templates
 from statusbook.subscriptions.settings import Settings
 from statusbook.subscriptions.store import Job, Kind, Purpose, Store
@@ -50,7 +49,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Links_:
+class LinkMaker:
     """The signed links of one site."""
 
     def __init__(self, settings: Settings, tokens: Tokens) -> None:
@@ -77,7 +76,7 @@ class Dispatcher:
         catalog = settings.catalog
         self.t = Translator(catalog.site.language, catalog.site.time_zone)
         self.names = {component.id: component.name for component in catalog.components}
-        self.urls = Links_(settings, tokens)
+        self.urls = LinkMaker(settings, tokens)
         self.composer = Composer(
             Templates(),
             self.t,
@@ -87,6 +86,7 @@ class Dispatcher:
             public_url=settings.public_url,
         )
         self._payloads: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._bodies: OrderedDict[str, Body] = OrderedDict()
         self._lock = threading.Lock()
 
     def describe(self, components: list[str] | tuple[str, ...] | None) -> str:
@@ -108,6 +108,20 @@ class Dispatcher:
                 self._payloads.popitem(last=False)
         return found[event_id]
 
+    def body(self, event_id: str) -> Body:
+        """An event's mail body, rendered once for all its recipients."""
+        with self._lock:
+            found = self._bodies.get(event_id)
+        if found is None:
+            found = self.composer.notice_body(
+                self.payload(event_id).get("notice", {}), self.describe(None)
+            )
+            with self._lock:
+                self._bodies[event_id] = found
+                while len(self._bodies) > 64:
+                    self._bodies.popitem(last=False)
+        return found
+
     def email(self, job: Job, sender: SmtpSender) -> None:
         links = self.urls.links(job.key)
         if job.purpose is Purpose.CONFIRM:
@@ -122,14 +136,8 @@ class Dispatcher:
             )
         else:
             assert job.event_id is not None
-            payload = self.payload(job.event_id)
             message = self.composer.notice(
-                job.address,
-                job.event_id,
-                payload.get("notice", {}),
-                links,
-                self.describe(None),
-                job.key,
+                job.address, job.event_id, self.body(job.event_id), links, job.key
             )
         sender.send(message, self.composer.sender, [job.address])
 
@@ -290,7 +298,3 @@ class Worker:
             keep_signatures=4 * 300,
         )
         self.store.purge_counters(int(now.timestamp()) // limits.window_seconds - 1)
-
-
-def mail_for(kind: str) -> bool:
-    return mail_worthy(kind)
