@@ -220,6 +220,25 @@ def test_the_sent_log_is_per_webhook_so_a_failed_one_is_retried_alone(hooks, tmp
     assert len(hooks.received("/ok")) == 1
 
 
+def test_two_runs_sharing_the_sent_log_neither_resend_nor_forget(hooks, tmp_path):
+    """Two notify runs loaded the same log: what one delivers the other does not send again,
+    and each run's save keeps the other's entries (a whole-file rewrite used to drop them)."""
+    url = hooks.script("/ok", 200)
+    path = tmp_path / "sent.json"
+    first, second = SentLog.load(path), SentLog.load(path)
+    run([message("ok", 1)], {"ok": url}, first)
+    later = run([message("ok", 1), message("ok", 2)], {"ok": url}, second)
+    assert [o.result for o in later.outcomes] == ["already", "sent"]
+    assert len(hooks.received("/ok")) == 2
+    first.record(("2026-11-21-api-errors/u3", "ok"), NOW)
+    assert set(SentLog.load(path).sent) == {
+        "2026-11-21-api-errors/u1",
+        "2026-11-21-api-errors/u2",
+        "2026-11-21-api-errors/u3",
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sent.json"]  # no lock left
+
+
 @pytest.mark.parametrize(
     "content",
     [b"not json", b"[]", b'{"version": 2, "sent": {}}', b'{"version": 1, "sent": {"e": []}}'],

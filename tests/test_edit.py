@@ -385,8 +385,10 @@ def test_a_started_maintenance_cannot_be_cancelled(catalog: Catalog, window: Pat
 
 
 def test_maintenance_steps_refuse_incidents(catalog: Catalog, open_incident: Path) -> None:
-    with pytest.raises(edit.EditError, match="not a maintenance record"):
+    with pytest.raises(edit.EditError, match="no maintenance record, only the incident"):
         edit.start_maintenance(catalog, "api-errors", message="Go.", at=NOW, now=NOW)
+    with pytest.raises(edit.EditError, match="not a maintenance record"):
+        edit.start_maintenance(catalog, str(open_incident), message="Go.", at=NOW, now=NOW)
 
 
 # --- postmortems ----------------------------------------------------------------------------

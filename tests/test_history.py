@@ -231,7 +231,8 @@ def test_emptied_timeline_reports_every_published_update(repo):
         "      api: partial_outage\n",
         "",
     )
-    assert codes(check()) == ["SB701", "SB701"]
+    # The history guard's findings (what is left is also stale news, SB310).
+    assert [code for code in codes(check()) if code.startswith("SB7")] == ["SB701", "SB701"]
 
 
 def test_reordered_updates_are_reported_at_the_moved_update(repo):

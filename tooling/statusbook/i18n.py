@@ -226,6 +226,16 @@ _EN = {
     "notify.maintenance.cancelled": "Maintenance cancelled",
     "notify.component.updated": "{component}: {status}",
     "notify.link": "View on the status page",
+    # What the CLI writes when a person gives no text of their own.
+    "cli.resolved": "This incident has been resolved.",
+    "cli.maintenance_started": "The scheduled maintenance is in progress.",
+    "cli.maintenance_completed": "The scheduled maintenance has been completed.",
+    "cli.maintenance_cancelled": "This scheduled maintenance has been cancelled.",
+    # A postmortem's text still to be written; "cli.placeholder" begins each, and a
+    # published postmortem may hold none (SB309).
+    "cli.placeholder": "To be written:",
+    "cli.placeholder_summary": "To be written: what happened, for how long, and who was affected.",
+    "cli.placeholder_root_cause": "To be written: why it happened.",
 }
 
 _ID = {
@@ -442,9 +452,24 @@ _ID = {
     "notify.maintenance.cancelled": "Pemeliharaan dibatalkan",
     "notify.component.updated": "{component}: {status}",
     "notify.link": "Lihat di halaman status",
+    "cli.resolved": "Insiden ini telah diselesaikan.",
+    "cli.maintenance_started": "Pemeliharaan terjadwal sedang berlangsung.",
+    "cli.maintenance_completed": "Pemeliharaan terjadwal telah selesai.",
+    "cli.maintenance_cancelled": "Pemeliharaan terjadwal ini dibatalkan.",
+    "cli.placeholder": "Belum ditulis:",
+    "cli.placeholder_summary": "Belum ditulis: apa yang terjadi, berapa lama, dan siapa yang terdampak.",
+    "cli.placeholder_root_cause": "Belum ditulis: mengapa hal ini terjadi.",
 }
 
 TABLES = {"en": _EN, "id": _ID}
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is still the CLI's placeholder, in any language (say the site's
+    language changed after ``statusbook postmortem`` wrote it)."""
+    start = text.strip().casefold()
+    return any(start.startswith(table["cli.placeholder"].casefold()) for table in TABLES.values())
+
 
 _MONTHS = {
     "en": "January February March April May June July August September October November December",

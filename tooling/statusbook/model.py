@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -271,6 +271,15 @@ class Notifications:
 
 
 @dataclass(frozen=True, slots=True)
+class Reminders:
+    """When ``statusbook validate`` nudges the people running an incident (``reminders:``)."""
+
+    #: An open incident whose latest update is older than this has left customers without
+    #: news (SB310). Statuspage's guidance is an update at least every hour or two.
+    stale_after: timedelta = timedelta(hours=2)
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """The single source of truth for components, groups, SLA policy and site settings."""
 
@@ -284,6 +293,8 @@ class Catalog:
     path: Path | None = None
     #: Where changes are pushed (``statusbook notify``).
     notifications: Notifications = field(default_factory=Notifications)
+    #: Reminders for the people running incidents (``reminders:``).
+    reminders: Reminders = field(default_factory=Reminders)
 
     @property
     def subscriptions(self) -> Subscriptions | None:

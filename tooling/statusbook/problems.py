@@ -121,6 +121,18 @@ _RULES = [
         "The record names no affected component, so no status or uptime changes.",
     ),
     Rule(
+        "SB309",
+        "postmortem-placeholder",
+        Severity.ERROR,
+        "A published postmortem still holds placeholder text ('To be written: …').",
+    ),
+    Rule(
+        "SB310",
+        "stale-incident",
+        Severity.WARNING,
+        "An open incident has had no update for longer than reminders.stale_after (default 2h).",
+    ),
+    Rule(
         "SB311",
         "resolved-after-resolving-update",
         Severity.WARNING,

@@ -62,7 +62,11 @@ COMMANDS: dict[str, Entry] = {
     ),
     "postmortem": Entry(
         "statusbook.cli.incidents:postmortem",
-        "Add the postmortem structure (summary, root cause, action items) to RECORD.",
+        "Add a postmortem (summary, root cause, action items) to RECORD, or publish it.",
+    ),
+    "reopen": Entry(
+        "statusbook.cli.incidents:reopen",
+        "Reopen the resolved incident RECORD: an update saying it is back, 'resolved' removed.",
     ),
     "resolve": Entry(
         "statusbook.cli.incidents:resolve",

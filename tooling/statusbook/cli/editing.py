@@ -12,8 +12,9 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -23,7 +24,10 @@ from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_n
 from statusbook.edit.changes import BusyError
 from statusbook.edit.when import HELP as WHEN_HELP
 from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_named
+from statusbook.i18n import TABLES
+from statusbook.load.schema import suggest
 from statusbook.model import (
+    IMPAIRED_STATUSES,
     Catalog,
     ComponentStatus,
     Impact,
@@ -47,10 +51,37 @@ STATUS_FOR_IMPACT = {
     Impact.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
     Impact.NONE: ComponentStatus.DEGRADED_PERFORMANCE,
 }
-RESOLVED_MESSAGE = "This incident has been resolved."
-STARTED_MESSAGE = "The scheduled maintenance is in progress."
-COMPLETED_MESSAGE = "The scheduled maintenance has been completed."
-CANCELLED_MESSAGE = "This scheduled maintenance has been cancelled."
+#: The texts posted when a person gives none: keys of :mod:`statusbook.i18n`'s tables, in
+#: the site's language (:meth:`Session.default_message`).
+RESOLVED_MESSAGE = "cli.resolved"
+STARTED_MESSAGE = "cli.maintenance_started"
+COMPLETED_MESSAGE = "cli.maintenance_completed"
+CANCELLED_MESSAGE = "cli.maintenance_cancelled"
+
+#: The statuses ``update`` posts, by kind of record. Resolving, starting, completing and
+#: cancelling record a time as well, so they have commands of their own.
+UPDATE_STATUSES: dict[bool, tuple[UpdateStatus, ...]] = {
+    False: (
+        UpdateStatus.INVESTIGATING,
+        UpdateStatus.IDENTIFIED,
+        UpdateStatus.MONITORING,
+        UpdateStatus.UPDATE,
+    ),
+    True: (UpdateStatus.SCHEDULED, UpdateStatus.VERIFYING, UpdateStatus.UPDATE),
+}
+#: Where each status ``update`` does not post is posted instead.
+STATUS_COMMANDS = {
+    UpdateStatus.RESOLVED: "statusbook resolve",
+    UpdateStatus.IN_PROGRESS: "statusbook maintenance start",
+    UpdateStatus.COMPLETED: "statusbook maintenance complete",
+    UpdateStatus.CANCELLED: "statusbook maintenance cancel",
+}
+#: Component statuses a new incident can give (operational is no impact; maintenance is
+#: scheduled with ``maintenance new``), and those a maintenance window can.
+INCIDENT_COMPONENT_STATUSES = tuple(
+    status for status in IMPAIRED_STATUSES if status is not ComponentStatus.UNDER_MAINTENANCE
+)
+WINDOW_COMPONENT_STATUSES = IMPAIRED_STATUSES
 
 
 class Refused(click.ClickException):
@@ -100,12 +131,17 @@ writing_options = combine(tz_option, editing_options)
 
 @dataclass
 class Session:
-    """What every command works with: the catalog, the instant, the zone, and how to ask."""
+    """What every command works with: the catalog, the instant, the zone, and how to ask.
+
+    Everything a person types at a prompt is kept (:attr:`typed`), so a refusal at the end
+    can save it instead of throwing it away (:func:`refusals`).
+    """
 
     catalog: Catalog
     now: datetime
     zone: tzinfo
     interactive: bool
+    typed: dict[str, str] = field(default_factory=dict)
 
     def when(self, text: str | None, option: str, direction: Direction = "past") -> datetime | None:
         if text is None:
@@ -121,13 +157,59 @@ class Session:
     def show(self, instant: datetime) -> str:
         return describe(instant, self.zone)
 
-    def ask(self, value: str | None, option: str, question: str, **prompt: Any) -> str:
-        """``value``, or the answer to ``question`` at a terminal; a usage error otherwise."""
+    def default_message(self, key: str) -> str:
+        """A default text (:data:`RESOLVED_MESSAGE` …) in the site's language."""
+        table = TABLES.get(self.catalog.site.language, TABLES["en"])
+        return table.get(key, TABLES["en"][key])
+
+    def ask(
+        self,
+        value: str | None,
+        option: str,
+        question: str,
+        check: Check | None = None,
+        **prompt: Any,
+    ) -> str:
+        """``value``, or the answer to ``question`` at a terminal; a usage error otherwise.
+
+        An answer is checked as it is typed (non-empty, and ``check``) and asked again
+        while it will not do, so nothing typed before it is lost to a mistake in it.
+        """
         if value is not None and value.strip():
             return value
         if not self.interactive:
             raise click.UsageError(f"missing {option} (or run in a terminal to be asked)")
-        return str(click.prompt(question, **prompt))
+        return self.ask_checked(question, _all(_not_empty, check), **prompt)
+
+    def ask_checked(self, question: str, check: Check, **prompt: Any) -> str:
+        """Ask until the answer passes ``check``, which returns what is wrong, or ``None``."""
+        while True:
+            answer = click.prompt(question, **prompt)
+            problem = check(str(answer))
+            if problem is None:
+                if isinstance(answer, str) and answer.strip():
+                    self.typed[question] = answer
+                return str(answer)
+            click.echo(f"{problem}; try again.", err=True)
+
+
+#: A check of a typed answer: what is wrong with it, or ``None`` when it will do.
+Check = Callable[[str], "str | None"]
+
+
+def _not_empty(answer: str) -> str | None:
+    return None if answer.strip() else "this cannot be empty"
+
+
+def _all(*checks: Check | None) -> Check:
+    def check(answer: str) -> str | None:
+        for one in checks:
+            problem = one(answer) if one is not None else None
+            if problem is not None:
+                return problem
+        return None
+
+    return check
 
 
 def session_for(
@@ -144,47 +226,103 @@ def session_for(
 
 
 @contextmanager
-def refusals() -> Iterator[None]:
-    """Domain errors → a message on stderr and exit 1; never a traceback."""
+def refusals(session: Session | None = None) -> Iterator[None]:
+    """Domain errors → a message on stderr and exit 1; never a traceback.
+
+    When a person typed answers at prompts, a refusal keeps them: the would-be record (or,
+    when there is none, the answers) is saved to a file the message names.
+    """
     try:
         yield
     except edit.EditError as error:
         if error.problems:
             click.echo(render(error.problems, 1, "text", color=sys.stderr.isatty()), err=True)
-        raise Refused(error.message) from None
+        raise Refused(error.message + _kept(session, error.draft)) from None
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""
         raise Refused(
             f"cannot save{where}: {error.strerror or error}; the old file is unchanged"
+            + _kept(session, None)
         ) from None
 
 
+def _kept(session: Session | None, draft: bytes | None) -> str:
+    """Save what the person typed; the clause that says where, or nothing."""
+    if session is None or not session.typed:
+        return ""
+    typed = draft.decode("utf-8", "replace") if draft is not None else None
+    if typed is None or not all(answer.strip() in typed for answer in session.typed.values()):
+        typed = "".join(f"{question}:\n{answer}\n\n" for question, answer in session.typed.items())
+    session.typed.clear()  # saved once, even if the refusal passes through again
+    return f"; what you typed is saved in {_rescue(typed)}"
+
+
 def parse_components(
-    values: Sequence[str], catalog: Catalog, default: ComponentStatus | None
+    values: Sequence[str],
+    catalog: Catalog,
+    default: ComponentStatus | None,
+    allowed: Sequence[ComponentStatus] = tuple(ComponentStatus),
 ) -> dict[str, ComponentStatus]:
-    """``api=major_outage``, ``api`` (with ``default``) or ``api=down,dashboard``; names work too."""
-    names = {component.name.casefold(): component.id for component in catalog.components}
-    statuses = {status.value for status in ComponentStatus}
+    """``api=major_outage``, ``api`` (with ``default``) or ``api=down,dashboard``; names work too.
+
+    Each component must be in the catalog (the nearest id is suggested) and each status one
+    of ``allowed``: a usage error names the first that is not, before anything is written.
+    """
     result: dict[str, ComponentStatus] = {}
+    options = ", ".join(status.value for status in allowed)
     for value in values:
         for part in filter(None, (piece.strip() for piece in value.split(","))):
-            component, _, status = (item.strip() for item in part.partition("="))
-            component = names.get(component.casefold(), component)
+            typed, _, status = (item.strip() for item in part.partition("="))
+            component = component_id(typed, catalog)
             if not status:
                 if default is None:
                     raise click.BadParameter(
-                        f"{part!r} needs a status, e.g. {component}=operational",
+                        f"{part!r} needs a status, e.g. {component}={allowed[-1].value}",
                         param_hint="--component",
                     )
                 result[component] = default
-            elif status in statuses:
+            elif status in {choice.value for choice in allowed}:
                 result[component] = ComponentStatus(status)
             else:
+                what = "a status here" if status in set(ComponentStatus) else "a component status"
+                hint = suggest(status, [choice.value for choice in allowed])
                 raise click.BadParameter(
-                    f"{status!r} is not a component status; use one of: {', '.join(sorted(statuses))}",
+                    f"{status!r} is not {what}; use one of: {options}"
+                    + (f" ({hint})" if hint else ""),
                     param_hint="--component",
                 )
     return result
+
+
+def component_id(typed: str, catalog: Catalog, option: str = "--component") -> str:
+    """The catalog id ``typed`` means (an id, or a component's name); the nearest if none."""
+    names = {component.name.casefold(): component.id for component in catalog.components}
+    component = names.get(typed.strip().casefold(), typed.strip())
+    known = catalog.component_ids
+    if component not in known:
+        hint = suggest(component, known) or f"use one of: {', '.join(known)}"
+        raise click.BadParameter(f"{typed!r} is not in the catalog; {hint}", param_hint=option)
+    return component
+
+
+def components_answer(
+    session: Session,
+    question: str,
+    default: ComponentStatus | None,
+    allowed: Sequence[ComponentStatus],
+) -> dict[str, ComponentStatus]:
+    """Ask for components until the answer names real ones with statuses ``allowed``."""
+    found: dict[str, ComponentStatus] = {}
+
+    def check(answer: str) -> str | None:
+        try:
+            found.update(parse_components((answer,), session.catalog, default, allowed))
+        except click.BadParameter as error:
+            return error.message
+        return None
+
+    session.ask_checked(question, check, default="", show_default=False)
+    return found
 
 
 #: How often a change is planned again when someone else's edit lands first.
@@ -274,8 +412,19 @@ def _rescue(text: str) -> str:
 
 
 def done(verb: str, change: edit.Change, detail: str, dry_run: bool) -> None:
-    if not dry_run:
+    """What was done, with its time in UTC and locally; a dry run says it too (on stderr,
+    after the diff), so the time can be checked before it is written."""
+    if dry_run:
+        click.echo(f"{verb} {display_path(change.path)} (dry run, not written): {detail}", err=True)
+    else:
         click.echo(f"{verb} {display_path(change.path)}: {detail}")
+
+
+def find(session: Session, ref: str, maintenance: bool | None = None) -> Path:
+    """The record ``ref`` names, found before anything is asked: a typo in the id is
+    reported before a person types a message for it."""
+    with refusals():
+        return edit.find_record(session.catalog, ref, maintenance=maintenance)
 
 
 def record_step(
@@ -284,6 +433,7 @@ def record_step(
     default_message: str,
     doc: str,
     *,
+    maintenance: bool,
     prompt_label: str = "Message",
 ) -> Callable[..., None]:
     """A command that posts one closing or lifecycle update on RECORD (resolve, maintenance
@@ -308,18 +458,25 @@ def record_step(
         now: str | None,
     ) -> None:
         session = session_for(app, now, tz, prompt)
+        path = find(session, record, maintenance)
+        at = session.at(at_text)
+        default = session.default_message(default_message)
         if message is None:
             message = (
-                click.prompt(prompt_label, default=default_message)
+                session.ask_checked(prompt_label, _not_empty, default=default)
                 if session.interactive
-                else default_message
+                else default
             )
-        at = session.at(at_text)
-        with refusals():
+        with refusals(session):
             change = finish(
                 session,
                 lambda: operation(
-                    session.catalog, record, message=message, at=at, now=session.now, author=author
+                    session.catalog,
+                    str(path),
+                    message=message,
+                    at=at,
+                    now=session.now,
+                    author=author,
                 ),
                 open_editor,
                 dry_run,

@@ -14,6 +14,7 @@ from statusbook.cli.common import AppContext, now_option
 from statusbook.cli.editing import (
     Refused,
     Session,
+    component_id,
     refusals,
     session_for,
 )
@@ -83,6 +84,8 @@ def list_records(
     """List records, newest first."""
     session = session_for(app, now, tz, prompt=False)
     after = session.when(since, "--since")
+    # An unknown id would match nothing and read as "no records": say what was meant.
+    components = tuple(component_id(typed, session.catalog) for typed in components)
     result = validate_paths(None, session.catalog, session.now)
     snapshot = derive(session.catalog, result.incidents, session.now)
     listed: list[Listed] = [*snapshot.records, *snapshot.pending]

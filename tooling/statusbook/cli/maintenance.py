@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 import click
 
 from statusbook import edit
@@ -10,7 +13,10 @@ from statusbook.cli.editing import (
     CANCELLED_MESSAGE,
     COMPLETED_MESSAGE,
     STARTED_MESSAGE,
+    WINDOW_COMPONENT_STATUSES,
+    Session,
     author_option,
+    components_answer,
     finish,
     message_option,
     parse_components,
@@ -19,7 +25,7 @@ from statusbook.cli.editing import (
     session_for,
     writing_options,
 )
-from statusbook.edit.when import zone_label
+from statusbook.edit.when import WhenError, parse_when, zone_label
 from statusbook.model import (
     ComponentStatus,
 )
@@ -71,46 +77,78 @@ def maintenance_new(
 ) -> None:
     """Schedule a maintenance window; prints the new record's path."""
     session = session_for(app, now, tz, prompt)
-    title = session.ask(title, "--title", "Title")
-    start_text = session.ask(start_text, "--start", f"Planned start ({zone_label(session.zone)})")
-    end_text = session.ask(end_text, "--end", f"Planned end ({zone_label(session.zone)})")
-    if not components and session.interactive:
-        components = (
-            click.prompt(
-                f"Components held ({', '.join(session.catalog.component_ids)})",
-                default="",
-                show_default=False,
-            ),
-        )
-    statuses = parse_components(components, session.catalog, ComponentStatus.UNDER_MAINTENANCE)
-    message = session.ask(message, "--message", "Announcement for customers")
+    # Options first, then questions, each answer checked as it is typed.
+    announced = session.at(at_text)
     start = session.when(start_text, "--start", "future")
     end = session.when(end_text, "--end", "future")
-    assert start is not None and end is not None
-    with refusals():
-
-        def plan() -> edit.Change:
-            return edit.new_maintenance(
+    parse_components(components, session.catalog, ComponentStatus.UNDER_MAINTENANCE, HELD)
+    title = session.ask(title, "--title", "Title")
+    zone = zone_label(session.zone)
+    if start is None:
+        start = _when(
+            session, session.ask(None, "--start", f"Planned start ({zone})", _time(session))
+        )
+    if end is None:
+        end = _when(session, session.ask(None, "--end", f"Planned end ({zone})", _time(session)))
+    if components or not session.interactive:
+        statuses = parse_components(
+            components, session.catalog, ComponentStatus.UNDER_MAINTENANCE, HELD
+        )
+    else:
+        statuses = components_answer(
+            session,
+            f"Components held ({', '.join(session.catalog.component_ids)}; a bare id is "
+            f"{ComponentStatus.UNDER_MAINTENANCE.value})",
+            ComponentStatus.UNDER_MAINTENANCE,
+            HELD,
+        )
+    message = session.ask(message, "--message", "Announcement for customers")
+    with refusals(session):
+        change = finish(
+            session,
+            lambda: edit.new_maintenance(
                 session.catalog,
                 title=title,
                 scheduled_start=start,
                 scheduled_end=end,
                 components=statuses,
                 message=message,
-                at=session.at(at_text),
+                at=announced,
                 now=session.now,
                 author=author,
                 manager=manager,
                 body=body or "",
-            )
-
-        change = finish(session, plan, open_editor, dry_run)
-    if not dry_run:
-        click.echo(display_path(change.path))
-        click.echo(
-            f"Scheduled {change.incident.id} from {session.show(start)} to {session.show(end)}",
-            err=True,
+            ),
+            open_editor,
+            dry_run,
         )
+    window = f"{change.incident.id} from {session.show(start)} to {session.show(end)}"
+    if dry_run:
+        click.echo(f"Would schedule {window} (dry run, not written)", err=True)
+        return
+    click.echo(display_path(change.path))
+    click.echo(f"Scheduled {window}", err=True)
+
+
+#: The statuses a window can hold its components in.
+HELD = WINDOW_COMPONENT_STATUSES
+
+
+def _time(session: Session) -> Callable[[str], str | None]:
+    """An answer check: a time statusbook reads (the window is in the future)."""
+
+    def check(answer: str) -> str | None:
+        try:
+            parse_when(answer, now=session.now, zone=session.zone, direction="future")
+        except WhenError as error:
+            return str(error)
+        return None
+
+    return check
+
+
+def _when(session: Session, answer: str) -> datetime:
+    return parse_when(answer, now=session.now, zone=session.zone, direction="future")
 
 
 for _name, _done_word, _operation, _message in (
@@ -124,5 +162,6 @@ for _name, _done_word, _operation, _message in (
             _operation,
             _message,
             f"{_name.capitalize()} the maintenance RECORD: sets the time and posts an update.",
+            maintenance=True,
         )
     )

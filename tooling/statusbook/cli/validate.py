@@ -18,11 +18,12 @@ from statusbook.cli.common import (
     now_option,
     parse_now,
 )
+from statusbook.derive.snapshot import derive
 from statusbook.load.catalog import catalog_warnings
 from statusbook.load.records import discover
-from statusbook.load.rules import validate_paths
+from statusbook.load.rules import stale_incidents, validate_paths
 from statusbook.load.schema import catalog_json_schema, record_json_schema
-from statusbook.model import Catalog
+from statusbook.model import Catalog, Incident
 from statusbook.problems import Problem
 from statusbook.render.problem_report import FORMATS, render
 
@@ -90,7 +91,10 @@ def validate(
         raise click.UsageError("--allow-removal and --allow-history-rewrite need --base REV")
     catalog = app.catalog(output_format)
     result = validate_paths(list(paths), catalog, parse_now(now))
-    problems = sorted([*catalog_warnings(catalog), *result.problems], key=Problem.sort_key)
+    reminders = _reminders(catalog, result.incidents, parse_now(now))
+    problems = sorted(
+        [*catalog_warnings(catalog), *result.problems, *reminders], key=Problem.sort_key
+    )
     if base is not None:
         from statusbook.load.guard import Escapes
 
@@ -100,6 +104,14 @@ def validate(
     click.echo(render(problems, result.files, output_format, color=sys.stdout.isatty()))
     failing = problems if strict else [problem for problem in problems if problem.is_error]
     sys.exit(EXIT_PROBLEMS if failing else EXIT_OK)
+
+
+def _reminders(catalog: Catalog, incidents: list[Incident], now: datetime) -> list[Problem]:
+    """SB310 for the open incidents whose customers have waited too long for news: open,
+    and the latest post readers have, as the snapshot says (the one answer to both)."""
+    snapshot = derive(catalog, incidents, now)
+    latest = [(state.record, state.latest.at) for state in snapshot.active if state.latest]
+    return stale_incidents(latest, now, catalog.reminders.stale_after)
 
 
 def _history(catalog: Catalog, base: str, escapes: Escapes, now: datetime) -> list[Problem]:

@@ -27,12 +27,16 @@ from statusbook.problems import Problem
 
 
 class EditError(Exception):
-    """An edit that cannot be made. ``problems`` holds validator findings, if any."""
+    """An edit that cannot be made. ``problems`` holds validator findings, if any, and
+    ``draft`` the bytes that were refused, so the caller can keep a person's text."""
 
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+    def __init__(
+        self, message: str, problems: Sequence[Problem] = (), draft: bytes | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
+        self.draft = draft
 
 
 class RecordNotFound(EditError):
@@ -88,6 +92,9 @@ class Change(FileChange):
     incident: Incident
     #: Warnings the validator raised about the new version (errors refuse the change).
     warnings: tuple[Problem, ...] = ()
+    #: What the change is about, in the record's words, when the person named it by a part
+    #: of it (the action item ``--close alert`` closed), so the output can say which.
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,9 @@ def checked(
     errors = [problem for problem in problems if problem.is_error]
     if errors or incident is None:
         raise EditRefused(
-            f"the change would make {path.name} invalid, so nothing was written", errors or problems
+            f"the change would make {path.name} invalid, so nothing was written",
+            errors or problems,
+            after,
         )
     return Change(path, before, after, incident, tuple(problems))
 

@@ -11,6 +11,7 @@ on disk.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,12 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statusbook.edit import roundtrip
-from statusbook.edit.changes import Change, EditError, EditRefused, checked, decode, problems_of
+from statusbook.edit.changes import Change, EditError, EditRefused, checked, problems_of
 from statusbook.edit.fields import (
     ACTION_KEY_ORDER,
-    ROOT_CAUSE_PLACEHOLDER,
-    SUMMARY_PLACEHOLDER,
+    POSTMORTEM_KEY_ORDER,
     append_update,
+    placeholders,
     render_record,
     set_key,
     text,
@@ -31,7 +32,8 @@ from statusbook.edit.fields import (
     update_fields,
 )
 from statusbook.edit.naming import find_record, record_path, utc_day
-from statusbook.load.frontmatter import FrontMatter, FrontMatterError, split_front_matter
+from statusbook.i18n import is_placeholder
+from statusbook.load.frontmatter import FrontMatterError, split_front_matter
 from statusbook.model import (
     ActionStatus,
     Catalog,
@@ -183,7 +185,48 @@ def resolve(
         append_update(doc, update_fields(at, UpdateStatus.RESOLVED, message, author, back))
         set_key(doc, "resolved", format_timestamp(at))
 
-    return _edit(catalog, ref, now, mutate)
+    return _edit(catalog, ref, now, mutate, maintenance=False)
+
+
+#: What a reopening announces: the incident is open again, at one of these stages.
+REOPEN_STATUSES = (UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED, UpdateStatus.MONITORING)
+
+
+def reopen(
+    catalog: Catalog,
+    ref: str,
+    *,
+    message: str,
+    at: datetime,
+    now: datetime,
+    status: UpdateStatus = UpdateStatus.INVESTIGATING,
+    author: str | None = None,
+    components: Mapping[str, ComponentStatus] | None = None,
+) -> Change:
+    """Reopen a resolved incident: ``resolved`` goes and an update says it is open again.
+
+    The published timeline stays as it was (the resolving update included: it was true
+    when posted); the new update sets ``components`` or, without them, gives back the
+    statuses the resolution ended. This is ordinary work for the history guard — an
+    appended open update with ``resolved`` removed — not a rewrite.
+    """
+    if status not in REOPEN_STATUSES:
+        options = ", ".join(choice.value for choice in REOPEN_STATUSES)
+        raise EditError(f"a reopened incident is {options}, not {status.value}")
+
+    def mutate(doc: CommentedMap) -> None:
+        if _is_maintenance(doc):
+            raise EditError(
+                "a maintenance window is not reopened: schedule the remaining work with "
+                "statusbook maintenance new"
+            )
+        if doc.get("resolved") is None:
+            raise EditError("the incident is not resolved; post an update on it instead")
+        back = dict(components) if components else _before_resolution(doc)
+        del doc["resolved"]
+        append_update(doc, update_fields(at, status, message, author, back))
+
+    return _edit(catalog, ref, now, mutate, maintenance=False)
 
 
 def start_maintenance(
@@ -206,7 +249,7 @@ def start_maintenance(
         set_key(doc, "started", format_timestamp(at))
         append_update(doc, update_fields(at, UpdateStatus.IN_PROGRESS, message, author, None))
 
-    return _edit(catalog, ref, now, mutate)
+    return _edit(catalog, ref, now, mutate, maintenance=True)
 
 
 def complete_maintenance(
@@ -227,7 +270,7 @@ def complete_maintenance(
             doc["state"] = "completed"
         append_update(doc, update_fields(at, UpdateStatus.COMPLETED, message, author, None))
 
-    return _edit(catalog, ref, now, mutate)
+    return _edit(catalog, ref, now, mutate, maintenance=True)
 
 
 def cancel_maintenance(
@@ -248,7 +291,7 @@ def cancel_maintenance(
         set_key(doc, "state", "cancelled")
         append_update(doc, update_fields(at, UpdateStatus.CANCELLED, message, author, None))
 
-    return _edit(catalog, ref, now, mutate)
+    return _edit(catalog, ref, now, mutate, maintenance=True)
 
 
 def add_postmortem(
@@ -258,20 +301,89 @@ def add_postmortem(
     now: datetime,
     summary: str | None = None,
     root_cause: str | None = None,
+    published: datetime | None = None,
 ) -> Change:
-    """Add the postmortem structure; missing text becomes a placeholder to fill in."""
+    """Add the postmortem, or fill in and publish the draft one the record has.
+
+    Missing text becomes a placeholder in the site's language, and the postmortem stays a
+    draft (no ``published``: readers do not see it). ``published`` publishes it, which needs
+    its text written: placeholders are refused here, and by the validator (SB309) when
+    someone sets ``published`` by hand. On an existing draft, ``summary`` and ``root_cause``
+    replace placeholders only, never text someone wrote.
+    """
+    language = catalog.site.language
 
     def mutate(doc: CommentedMap) -> None:
-        if doc.get("postmortem") is not None:
-            raise EditError("the record already has a postmortem")
-        postmortem = {
-            "summary": text(summary) or SUMMARY_PLACEHOLDER,
-            "root_cause": text(root_cause) or ROOT_CAUSE_PLACEHOLDER,
-            "action_items": CommentedSeq(),
-        }
-        set_key(doc, "postmortem", to_yaml(postmortem))
+        existing = doc.get("postmortem")
+        if existing is None:
+            empty_summary, empty_cause = placeholders(language)
+            fields = {
+                "published": published,
+                "summary": text(summary) or empty_summary,
+                "root_cause": text(root_cause) or empty_cause,
+                "action_items": CommentedSeq(),
+            }
+            postmortem = to_yaml(fields)
+            set_key(doc, "postmortem", postmortem)
+        elif isinstance(existing, CommentedMap):
+            postmortem = existing
+            if summary is None and root_cause is None and published is None:
+                raise EditError(
+                    "the record already has a postmortem; give --summary or --root-cause to "
+                    "fill in its placeholders, or --publish to publish it"
+                )
+            _fill(postmortem, "summary", summary)
+            _fill(postmortem, "root_cause", root_cause)
+            if published is not None:
+                if postmortem.get("published") is not None:
+                    raise EditError(
+                        f"the postmortem is already published (at {postmortem['published']})"
+                    )
+                set_key(postmortem, "published", format_timestamp(published), POSTMORTEM_KEY_ORDER)
+        else:
+            raise EditError("the record's postmortem is not a mapping of keys to values")
+        if published is not None:
+            _require_written(postmortem)
 
     return _edit(catalog, ref, now, mutate)
+
+
+def _fill(postmortem: CommentedMap, key: str, value: str | None) -> None:
+    """Replace the placeholder at ``key`` with a person's text; written text is kept."""
+    written = text(value)
+    if written is None:
+        return
+    current = postmortem.get(key)
+    if isinstance(current, str) and current.strip() and not is_placeholder(current):
+        words = key.replace("_", " ")
+        raise EditError(
+            f"the postmortem's {words} is already written; change it in the record "
+            "(--edit opens it) so nobody's text is replaced by accident"
+        )
+    if key in postmortem:
+        # A new scalar in the old one's place: the placeholder's quoting is not kept.
+        position = list(postmortem).index(key)
+        del postmortem[key]
+        postmortem.insert(position, key, to_yaml(written))
+    else:
+        set_key(postmortem, key, to_yaml(written), POSTMORTEM_KEY_ORDER)
+
+
+def _require_written(postmortem: CommentedMap) -> None:
+    missing = [
+        key.replace("_", " ")
+        for key in ("summary", "root_cause")
+        if not isinstance(postmortem.get(key), str)
+        or not str(postmortem.get(key)).strip()
+        or is_placeholder(str(postmortem.get(key)))
+    ]
+    if missing:
+        raise EditError(
+            f"the postmortem's {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            "not written yet, so it cannot be published: give "
+            + " and ".join(f"--{word.replace(' ', '-')}" for word in missing)
+            + " (or write them in the record), then publish"
+        )
 
 
 def add_action_item(
@@ -313,15 +425,20 @@ def set_action_status(
 ) -> Change:
     """Close (or otherwise move) the action item ``item``: its 1-based number or part of its title."""
 
+    picked: list[str] = []
+
     def mutate(doc: CommentedMap) -> None:
         items = _action_items(doc, create=False)
         index = _pick_item(items, item)
         entry = items[index]
+        title = f"{index + 1} {str(entry.get('title', '')).strip()!r}"
         if entry.get("status", "open") == status.value:
-            raise EditError(f"action item {index + 1} is already {status.value}")
+            raise EditError(f"action item {title} is already {status.value}")
         set_key(entry, "status", status.value, ACTION_KEY_ORDER)
+        picked.append(title)
 
-    return _edit(catalog, ref, now, mutate)
+    change = _edit(catalog, ref, now, mutate)
+    return replace(change, subject=picked[-1]) if picked else change
 
 
 def revise(catalog: Catalog, change: Change, text: str, *, now: datetime) -> Change:
@@ -332,20 +449,19 @@ def revise(catalog: Catalog, change: Change, text: str, *, now: datetime) -> Cha
 # --- internals -------------------------------------------------------------------------------
 
 
-def _edit(catalog: Catalog, ref: str, now: datetime, mutate: Mutation) -> Change:
-    path = find_record(catalog, ref)
+def _edit(
+    catalog: Catalog, ref: str, now: datetime, mutate: Mutation, maintenance: bool | None = None
+) -> Change:
+    path = find_record(catalog, ref, maintenance=maintenance)
     try:
         before = path.read_bytes()
     except OSError as error:
         raise EditError(f"cannot read {path}: {error.strerror or error}") from None
-    parts = _split(path, decode(path, before))
     try:
+        parts = split_front_matter(before.decode("utf-8"))
         edited = roundtrip.edit_text(parts.yaml, lambda doc: mutate(_require_mapping(path, doc)))
-    except roundtrip.YamlEditError as error:
-        raise EditRefused(
-            f"{path} cannot be edited until its front matter is valid YAML: {error}",
-            problems_of(path, before, catalog, now),
-        ) from None
+    except (UnicodeDecodeError, FrontMatterError, roundtrip.YamlEditError, _Unreadable):
+        raise _broken(path, before, catalog, now) from None
     try:
         return checked(catalog, path, before, parts.replace_yaml(edited).encode("utf-8"), now)
     except EditRefused as refused:
@@ -353,20 +469,35 @@ def _edit(catalog: Catalog, ref: str, now: datetime, mutate: Mutation) -> Change
             raise EditRefused(
                 f"{path.name} already has errors; fix them first, nothing was written",
                 refused.problems,
+                refused.draft,
             ) from None
         raise
 
 
-def _split(path: Path, text: str) -> FrontMatter:
-    try:
-        return split_front_matter(text)
-    except FrontMatterError:
-        raise EditError(f"{path} has no front matter between '---' lines to edit") from None
+class _Unreadable(EditError):
+    """The record's front matter is not a mapping: it is broken, not just refused."""
+
+
+def _broken(path: Path, before: bytes, catalog: Catalog, now: datetime) -> EditRefused:
+    """A record the editor cannot read, reported as ``statusbook validate`` reports it: the
+    same lines, codes and words, never the YAML library's own message."""
+    errors = [p for p in problems_of(path, before, catalog, now) if p.is_error]
+    found = (
+        ""
+        if errors
+        else (
+            ": its front matter uses YAML that statusbook cannot edit without changing it; "
+            "edit this record by hand"
+        )
+    )
+    return EditRefused(
+        f"{path.name} cannot be edited until it is fixed; nothing was written{found}", errors
+    )
 
 
 def _require_mapping(path: Path, doc: Any) -> CommentedMap:
     if not isinstance(doc, CommentedMap):
-        raise EditError(f"the front matter of {path} is not a mapping of keys to values")
+        raise _Unreadable(f"the front matter of {path} is not a mapping of keys to values")
     return doc
 
 
@@ -382,6 +513,27 @@ def _require_open_maintenance(doc: CommentedMap) -> None:
         raise EditError("the maintenance was cancelled")
     if doc.get("completed") is not None:
         raise EditError(f"the maintenance is already completed (at {doc['completed']})")
+
+
+def _before_resolution(doc: CommentedMap) -> dict[str, ComponentStatus]:
+    """The impaired statuses components had just before the last resolving update."""
+    updates = [u for u in doc.get("updates") or [] if isinstance(u, Mapping)]
+    last = max(
+        (i for i, u in enumerate(updates) if u.get("status") == UpdateStatus.RESOLVED.value),
+        default=len(updates),
+    )
+    statuses: dict[str, Any] = {}
+    if isinstance(doc.get("components"), Mapping):
+        statuses.update(doc["components"])
+    for update in updates[:last]:
+        if isinstance(update.get("components"), Mapping):
+            statuses.update(update["components"])
+    valid = {status.value for status in ComponentStatus}
+    return {
+        str(component): ComponentStatus(status)
+        for component, status in statuses.items()
+        if status in valid and status != ComponentStatus.OPERATIONAL.value
+    }
 
 
 def _impaired(doc: CommentedMap) -> list[str]:

@@ -16,6 +16,9 @@ from statusbook.timeutil import format_timestamp
 
 #: A time of day a few minutes ahead of the clock still means today (clocks drift).
 _AHEAD_TOLERANCE = timedelta(minutes=5)
+#: A past time of day further ahead than the tolerance is yesterday's only when that is the
+#: nearer reading (23:50 typed at 00:10); 06:50 typed at 06:37 is a slip, not yesterday.
+_NEAREST = timedelta(hours=12)
 _RELATIVE = re.compile(r"^([+-])\s*((?:\d+\s*[wdhms]\s*)+)$")
 _RELATIVE_PART = re.compile(r"(\d+)\s*([wdhms])")
 _TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -49,8 +52,9 @@ def parse_when(
     """The UTC instant ``text`` means at ``now``, reading zone-less input in ``zone``.
 
     A bare time of day is the most recent such time for ``direction="past"`` (an update
-    at 23:50 typed at 00:10 happened yesterday), the next one for ``"future"`` (a
-    maintenance window starting at 02:00).
+    at 23:50 typed at 00:10 happened yesterday) — unless today's is only a little ahead
+    (06:50 typed at 06:37), which is refused rather than silently read as yesterday's —
+    and the next one for ``"future"`` (a maintenance window starting at 02:00).
     """
     value = text.strip()
     if not value:
@@ -87,10 +91,25 @@ def _time_of_day(
     today = now.astimezone(zone).date()
     candidate = _at(today, clock, zone)
     if direction == "past" and candidate > now + _AHEAD_TOLERANCE:
+        if candidate - now < _NEAREST:
+            raise WhenError(_ahead(text, candidate, now, zone))
         candidate = _at(today - timedelta(days=1), clock, zone)
     elif direction == "future" and candidate < now:
         candidate = _at(today + timedelta(days=1), clock, zone)
     return candidate.astimezone(UTC)
+
+
+def _ahead(text: str, candidate: datetime, now: datetime, zone: tzinfo) -> str:
+    """Why a time of day a little ahead of the clock is not read as yesterday's."""
+    minutes = int((candidate - now).total_seconds() // 60)
+    ahead = f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+    local = now.astimezone(zone)
+    yesterday = candidate.date() - timedelta(days=1)
+    return (
+        f"{text.strip()!r} is {ahead} from now ({local:%H:%M} {zone_label(zone)}), and an "
+        "update cannot be in the future; for yesterday's, give the date: "
+        f"{yesterday.isoformat()}T{text.strip()} — or check the time zone (--tz)"
+    )
 
 
 def _at(day: date, clock: time, zone: tzinfo) -> datetime:

@@ -16,6 +16,7 @@ from statusbook.model import (
     Group,
     Impact,
     Notifications,
+    Reminders,
     Site,
     SlaPolicy,
     Subscriptions,
@@ -218,6 +219,9 @@ def _build(data: dict[str, Any], path: Path) -> Catalog:
         records_dir=(path.parent / data.get("records", "incidents")).resolve(),
         path=path,
         notifications=_notifications(data),
+        reminders=Reminders(
+            stale_after=data.get("reminders", {}).get("stale_after", Reminders().stale_after)
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from statusbook.i18n import is_placeholder
 from statusbook.load.plaintext import markup_in_plain_text
 from statusbook.load.records import KeyPath, Source, discover, read_source
 from statusbook.load.schema import RECORD, label, suggest
@@ -164,6 +165,7 @@ class _RecordRules:
         self.check_order()
         self.check_future()
         self.check_markup()
+        self.check_postmortem()
         self.check_title()
         if self.kind is not None:
             self.check_update_statuses()
@@ -259,6 +261,24 @@ class _RecordRules:
                     f"(now is {format_timestamp(self.now)})",
                     "check the date, the time and the zone; only scheduled_start/scheduled_end may be in the future",
                     at=at,
+                )
+
+    def check_postmortem(self) -> None:
+        """A postmortem with ``published`` is on the page, so its text must be written:
+        the CLI's placeholder is fine in a draft (no ``published``), never in public."""
+        postmortem = self.data.get("postmortem")
+        if not isinstance(postmortem, dict) or postmortem.get("published") is None:
+            return
+        for key, words in (("summary", "summary"), ("root_cause", "root cause")):
+            text = postmortem.get(key)
+            if isinstance(text, str) and is_placeholder(text):
+                self.report(
+                    "SB309",
+                    f"the postmortem is published but its {words} is still the placeholder "
+                    f"{text.strip()!r}",
+                    f"write the {words}; or remove 'published' to keep the postmortem a draft "
+                    "(readers do not see drafts)",
+                    at=("postmortem", key),
                 )
 
     def check_markup(self) -> None:
@@ -488,6 +508,46 @@ class _RecordRules:
             body=self.source.body,
             path=self.source.path,
         )
+
+
+def stale_incidents(
+    open_incidents: Iterable[tuple[Incident, datetime]], now: datetime, after: timedelta
+) -> list[Problem]:
+    """SB310 for each open incident whose customers have had no news for longer than ``after``.
+
+    Which incidents are open, and when readers last heard of each, is the snapshot's to say
+    (:func:`statusbook.derive.snapshot.derive`, which this stage does not import): the
+    caller passes each open incident, as known at ``now``, with its latest post's time.
+    """
+    problems = []
+    for incident, latest in open_incidents:
+        if now - latest <= after or incident.path is None or not incident.updates:
+            continue
+        source = read_source(incident.path)
+        problems.append(
+            source.problem(
+                "SB310",
+                f"the incident is open and customers have had no news for {_span(now - latest)} "
+                f"(latest update {format_timestamp(latest)})",
+                f"post an update, even to say work continues (statusbook update {incident.id} "
+                "-m '…'), or resolve it; reminders.stale_after in the catalog sets how long "
+                f"is too long (now {_span(after)})",
+                at=("updates", len(incident.updates) - 1, "at"),
+            )
+        )
+    return problems
+
+
+def _span(delta: timedelta) -> str:
+    """``3 h 05 min``, ``2 d 4 h``, ``45 min``: how long, for a person."""
+    minutes = int(delta.total_seconds()) // 60
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
 
 
 _MARKUP_FIX = "write plain Markdown; links must be http(s) or mailto, and images are not shown"

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
+from statusbook.load.durations import DURATION_PATTERN, parse_duration
 from statusbook.load.records import KeyPath
 from statusbook.model import (
     IMPAIRED_STATUSES,
@@ -406,6 +407,28 @@ class Boolean(FieldType):
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "boolean"}
+
+
+@dataclass(frozen=True)
+class Duration(FieldType):
+    """A positive length of time in days, hours and minutes, e.g. ``2h`` or ``1h30m``."""
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, str):
+            return _wrong_type(reporter, at, "a length of time like 2h or 90m", value)
+        length = parse_duration(value)
+        if length is None:
+            reporter.report(
+                "SB104",
+                f"{label(at)} {value!r} is not a length of time",
+                "write it in days, hours and minutes, e.g. 2h, 90m or 1h30m",
+                at=at,
+            )
+            return INVALID
+        return length
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": DURATION_PATTERN}
 
 
 @dataclass(frozen=True)
@@ -837,6 +860,16 @@ DEMO = Object(
     doc="The records are examples fixed in time (statusbook init --remove-examples removes them).",
 )
 
+REMINDERS = Object(
+    {
+        "stale_after": Field(
+            Duration(),
+            "warn when an open incident's latest update is older than this (default 2h)",
+        ),
+    },
+    doc="Reminders for the people running incidents (statusbook validate warns, SB310).",
+)
+
 CATALOG = Object(
     {
         "site": Field(SITE, "site settings", required=True),
@@ -849,6 +882,7 @@ CATALOG = Object(
             ListOf(COMPONENT, min_items=1), "components, in display order", required=True
         ),
         "notifications": Field(NOTIFICATIONS, "webhooks that statusbook notify posts to"),
+        "reminders": Field(REMINDERS, "when validate reminds people to update customers"),
         "subscriptions": Field(
             SUBSCRIPTIONS, "the subscription service readers subscribe through (optional)"
         ),
