@@ -335,6 +335,23 @@ def test_plain_addresses_are_accepted(project, url):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.parametrize(
+    "url", ['https://subscribe.test.example/"><script>alert(1)</script>', "https://a:b@x.example/"]
+)
+def test_validate_rejects_a_subscription_service_url_that_is_not_a_plain_http_url(project, url):
+    """The page's Subscribe form posts to it, and the service's mails link from it."""
+    catalog = project.catalog_path.read_text(encoding="utf-8")
+    project.catalog_path.write_text(
+        catalog + f"subscriptions:\n  url: {json.dumps(url)}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["validate", "--now", "2026-11-21T12:00:00Z"])
+    assert result.exit_code == 2, result.output
+    line = catalog.count("\n") + 2
+    assert re.search(
+        rf"statusbook\.yml:{line}:8: error SB501 \[catalog\] 'url' in subscriptions", result.output
+    )
+
+
 def test_an_edit_url_may_carry_a_query_for_editors_that_take_the_path_as_a_parameter(project):
     _catalog_with(
         project,

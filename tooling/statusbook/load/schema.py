@@ -835,7 +835,7 @@ NOTIFICATIONS = Object(
 SUBSCRIPTIONS = Object(
     {
         "url": Field(
-            Text(url=True),
+            Url(base=True),
             "public address of the subscription service (statusbook subscriptions serve); "
             "the page's Subscribe form posts to it",
             required=True,
