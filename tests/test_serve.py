@@ -83,9 +83,9 @@ class Serve:
             time.sleep(0.2)
         raise AssertionError(f"{path} never became what the test waits for:\n{self.stderr()}")
 
-    def interrupt(self) -> int:
+    def interrupt(self, signum: int = signal.SIGINT) -> int:
         """Ctrl-C, as ``kill -INT`` sends it to statusbook alone; its exit status."""
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(signum)
         return self.process.wait(timeout=PATIENCE)
 
     def stderr(self) -> str:
@@ -93,8 +93,11 @@ class Serve:
 
 
 @contextmanager
-def serving(project: Project, tmp: Path) -> Iterator[Serve]:
-    """``statusbook serve`` in ``project`` on a free port; killed if the test leaves it running."""
+def serving(project: Project, tmp: Path, *, background: bool = False) -> Iterator[Serve]:
+    """``statusbook serve`` in ``project`` on a free port; stopped if the test leaves it running.
+
+    ``background``: started as a shell starts ``statusbook serve &``, with SIGINT ignored.
+    """
     install_site_files(project.root)
     port = _free_port()
     log = project.root.parent / f"serve-{port}.log"
@@ -115,17 +118,22 @@ def serving(project: Project, tmp: Path) -> Iterator[Serve]:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
+            preexec_fn=_ignore_sigint if background else None,
         )
     try:
         yield Serve(process, port, log)
     finally:
         if process.poll() is None:  # the test failed half-way: stop it the way people do
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signal.SIGTERM)
             try:
                 process.wait(timeout=PATIENCE)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _is_problem_page(status: int, body: str) -> bool:
@@ -185,11 +193,18 @@ def test_a_catalog_broken_while_serving_is_shown_and_its_fix_brings_the_site_bac
         server.interrupt()
 
 
-def test_ctrl_c_ends_serve_quietly_and_leaves_nothing_running(project, tmp):
+@pytest.mark.parametrize(
+    ("background", "signum"),
+    [(False, signal.SIGINT), (False, signal.SIGTERM), (True, signal.SIGTERM)],
+    ids=["ctrl-c", "sigterm", "sigterm-to-a-background-job"],
+)
+def test_stopping_serve_is_quiet_and_leaves_nothing_running(project, tmp, background, signum):
+    """A background job starts with SIGINT ignored; MkDocs must still hear the Ctrl-C we
+    pass on when SIGTERM asks statusbook to stop."""
     project.write(RECORD_NAME, RECORD)
-    with serving(project, tmp) as server:
+    with serving(project, tmp, background=background) as server:
         server.until(_is_status_page)
-        assert server.interrupt() in (0, 130)
+        assert server.interrupt(signum) in (0, 130)
         with pytest.raises(OSError):  # MkDocs ended with it: nothing listens any more
             server.get("/")
     log = server.stderr()
