@@ -70,33 +70,57 @@ _STOPPING = tuple(
 )
 
 
-def _run_until_done(command: list[str], env: dict[str, str]) -> tuple[int, bool]:
-    """Run ``command`` to its end; its exit status, and whether it was asked to stop."""
-    posix = os.name == "posix"
-    # In its own process group, a terminal's Ctrl-C reaches only us: MkDocs hears it once,
-    # from us, whether it came from a terminal or from `kill -INT`.
-    process = subprocess.Popen(command, env=env, process_group=0 if posix else None)
-    stops = 0
+class _Stopper:
+    """The signal handler: the first stop is passed on to MkDocs as a Ctrl-C, the next kills it."""
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stops
-        stops += 1
-        if not posix:
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stops = 0
+        self.passed_on = 0
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.stops += 1
+        self.pass_on()
+
+    def pass_on(self) -> None:
+        """Forward the stops not yet forwarded (one arriving before MkDocs started, too)."""
+        if self.process is None or os.name != "posix":
             return  # a console delivers Ctrl-C to every process attached to it already
-        if stops == 1:
-            process.send_signal(signal.SIGINT)
-        else:
-            process.kill()
+        while self.passed_on < min(self.stops, 2):
+            self.passed_on += 1
+            if self.passed_on == 1:
+                self.process.send_signal(signal.SIGINT)
+            else:
+                self.process.kill()
 
+
+def _run_until_done(command: list[str], env: dict[str, str]) -> tuple[int, bool]:
+    """Run ``command`` to its end; its exit status, and whether it was asked to stop.
+
+    The handlers go in before MkDocs starts: a program inherits the signals its parent
+    ignores, and a background job (``statusbook serve &`` in a script) starts with SIGINT
+    ignored, so MkDocs would never hear the Ctrl-C passed on to it. A signal this process
+    itself was told to ignore (nohup's SIGHUP, a background job's SIGINT) is ignored again
+    once MkDocs runs.
+    """
+    posix = os.name == "posix"
+    stopper = _Stopper()
     # Only the main thread may set handlers (a caller in another thread keeps the defaults).
     main = threading.current_thread() is threading.main_thread()
-    previous = {signum: signal.signal(signum, stop) for signum in _STOPPING if main}
+    previous = {signum: signal.signal(signum, stopper) for signum in _STOPPING if main}
     try:
-        returncode = process.wait()
+        # In its own process group, a terminal's Ctrl-C reaches only us: MkDocs hears it
+        # once, from us, whether it came from a terminal or from `kill -INT`.
+        stopper.process = subprocess.Popen(command, env=env, process_group=0 if posix else None)
+        for signum, handler in previous.items():
+            if handler is signal.SIG_IGN:
+                signal.signal(signum, signal.SIG_IGN)
+        stopper.pass_on()
+        returncode = stopper.process.wait()
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    return returncode, stops > 0
+    return returncode, stopper.stops > 0
 
 
 @click.command()
