@@ -236,6 +236,18 @@ _EN = {
     "cli.placeholder": "To be written:",
     "cli.placeholder_summary": "To be written: what happened, for how long, and who was affected.",
     "cli.placeholder_root_cause": "To be written: why it happened.",
+    # The page around the records: description, demo banner, footer, colour-scheme toggle.
+    "meta.home": "Current status of {site}: {status}. Components, incidents, scheduled maintenance and uptime.",
+    "meta.record": "{title}: {state}. Timeline and updates on {site}.",
+    "meta.history": "Incidents and maintenance on {site}: {period}.",
+    "meta.uptime": "Monthly uptime of every component of {site} against its SLA.",
+    "meta.component": "{component}: {status}. Daily uptime and incidents on {site}.",
+    "meta.site": "{site}: the status of every component, incidents and scheduled maintenance.",
+    "demo.label": "Demonstration",
+    "demo.as_of": "the example records as they stood at",
+    "footer.made_with": "Made with",
+    "palette.to_dark": "Switch to dark mode",
+    "palette.to_light": "Switch to light mode",
 }
 
 _ID = {
@@ -459,6 +471,18 @@ _ID = {
     "cli.placeholder": "Belum ditulis:",
     "cli.placeholder_summary": "Belum ditulis: apa yang terjadi, berapa lama, dan siapa yang terdampak.",
     "cli.placeholder_root_cause": "Belum ditulis: mengapa hal ini terjadi.",
+    # The page around the records: description, demo banner, footer, colour-scheme toggle.
+    "meta.home": "Status terkini {site}: {status}. Komponen, insiden, pemeliharaan terjadwal, dan ketersediaan.",
+    "meta.record": "{title}: {state}. Kronologi dan pembaruan di {site}.",
+    "meta.history": "Insiden dan pemeliharaan di {site}: {period}.",
+    "meta.uptime": "Ketersediaan bulanan setiap komponen {site} dibandingkan dengan SLA-nya.",
+    "meta.component": "{component}: {status}. Ketersediaan harian dan insiden di {site}.",
+    "meta.site": "{site}: status setiap komponen, insiden, dan pemeliharaan terjadwal.",
+    "demo.label": "Demonstrasi",
+    "demo.as_of": "contoh catatan sebagaimana adanya pada",
+    "footer.made_with": "Dibuat dengan",
+    "palette.to_dark": "Beralih ke mode gelap",
+    "palette.to_light": "Beralih ke mode terang",
 }
 
 TABLES = {"en": _EN, "id": _ID}

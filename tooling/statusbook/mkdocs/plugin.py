@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from statusbook.derive.snapshot import derive
@@ -223,6 +224,9 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Record bodies are text from people: sanitise what Markdown made of them."""
         if page.file.src_uri in self.page_views:
+            # The sanitiser drops the headings' ids: a table of contents (and Material's
+            # skip link to its first entry) would point at nothing, so there is none.
+            page.toc = get_toc([])
             return sanitize(html)
         return html
 

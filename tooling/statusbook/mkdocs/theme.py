@@ -31,7 +31,10 @@ def add_theme(config: MkDocsConfig) -> None:
     if folder not in dirs:
         dirs.insert(1 if config.theme.custom_dir else 0, folder)
     _link_first(config.extra_css, STYLESHEET)
-    _link_first(config.extra_javascript, ExtraScriptValue(SCRIPT))
+    script = ExtraScriptValue(SCRIPT)
+    # Deferred: the page is complete without it, and it waits for nothing but the DOM.
+    script.defer = True
+    _link_first(config.extra_javascript, script)
 
 
 def _link_first(links: list[Any], asset: str | ExtraScriptValue) -> None:
