@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from statusbook.cli import cli
 from statusbook.load.catalog import load_catalog
@@ -133,17 +136,106 @@ def test_toml_front_matter_and_an_upcoming_notice(project: Project, tmp_path: Pa
     assert "cState keeps no announcement time" in result.output
 
 
-def test_a_folder_without_issues_is_reported(project: Project, tmp_path: Path) -> None:
+def test_a_folder_without_issues_is_reported_and_fails(project: Project, tmp_path: Path) -> None:
     result = run(tmp_path)
-    assert result.exit_code == 0
+    assert result.exit_code == 1, "a wrong folder must not look like a successful import"
     assert "no cState issues (*.md) found" in result.output
+    assert "Nothing could be read" in result.stderr
     assert "Created 0 record(s)." in result.output
 
 
 def test_broken_front_matter_is_reported_not_fatal(project: Project, tmp_path: Path) -> None:
     (tmp_path / "bad.md").write_text("---\ntitle: [\n---\nText\n")
     (tmp_path / "none.md").write_text("Just text\n")
+    (tmp_path / "good.md").write_text(
+        "---\ntitle: API down\ndate: 2026-11-20 10:00:00\nseverity: down\naffected: [API]\n"
+        "resolved: true\nresolvedWhen: 2026-11-20 11:00:00\n---\nIt was down.\n"
+    )
+    result = run(tmp_path)
+    assert result.exit_code == 1, "a file that could not be read fails the import"
+    assert "bad.md: front matter cannot be read" in result.stderr
+    assert "none.md: no front matter; skipped" in result.output
+    assert "Created 1 record(s)." in result.output, "the readable issue is still imported"
+
+
+# --- untrusted input: never a traceback -------------------------------------------------------
+
+GOOD = (
+    "---\ntitle: API down\ndate: 2026-11-20 10:00:00\nseverity: down\naffected: [API]\n---\nDown.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        "5: five\nnull: nothing\ntitle: Numbered keys\ndate: 2026-11-20 10:00:00\nseverity: down\n",
+        "title: [a, [b]]\ndate: 2026-11-20 10:00:00\nseverity: 7\naffected: [1, [2]]\nid: [x]\n",
+        "title: Year one\ndate: 0001-01-01 00:00:00+01:00\nseverity: down\n",
+        "title: Big\nx: " + "9" * 5000 + "\ndate: 2026-11-20 10:00:00\nseverity: down\n",
+        "title: !!timestamp 'x y'\ndate: 2026-11-20 10:00:00\n",
+        "title: " + "[" * 5000 + "]" * 5000 + "\ndate: 2026-11-20 10:00:00\n",
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "title: *d\naffected: *d\ndate: 2026-11-20 10:00:00\nseverity: down\n",
+    ],
+)
+def test_odd_front_matter_is_reported_not_raised(
+    project: Project, tmp_path: Path, front_matter: str
+) -> None:
+    (tmp_path / "odd.md").write_text(f"---\n{front_matter}---\nText.\n")
+    (tmp_path / "good.md").write_text(GOOD)
+    result = run(tmp_path)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1)
+    assert "good.md" not in result.stderr, "the good issue is imported whatever the odd one holds"
+    assert len(list(project.records.rglob("*.md"))) >= 1
+
+
+def test_toml_nested_thousands_deep_is_unreadable_not_a_crash(
+    project: Project, tmp_path: Path
+) -> None:
+    (tmp_path / "deep.md").write_text("+++\nx = " + "[" * 5000 + "]" * 5000 + "\n+++\nText\n")
+    result = run(tmp_path)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert "deep.md: front matter" in result.stderr
+
+
+def test_control_characters_in_an_issue_never_reach_the_record(
+    project: Project, tmp_path: Path
+) -> None:
+    (tmp_path / "bell.md").write_text(GOOD.replace("API down", '"API\\a down"') + "Bell \x07.\n")
     result = run(tmp_path)
     assert result.exit_code == 0, result.output
-    assert "bad.md: front matter cannot be read" in result.output
-    assert "none.md: no front matter; skipped" in result.output
+    assert "removed control characters" in result.output
+    assert CliRunner().invoke(cli, ["validate", "--now", NOW]).exit_code == 0
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["2026-11-20 10:00:00", "down", "notice", "disrupted", "API", "0001-01-01"])
+)
+_META = st.dictionaries(
+    st.sampled_from(["title", "date", "resolved", "resolvedWhen", "severity", "affected", "id", 5]),
+    st.recursive(_SCALARS, lambda c: st.lists(c, max_size=3), max_leaves=6),
+    max_size=7,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(meta=_META, body=st.text(max_size=80))
+def test_no_issue_makes_the_import_crash(
+    project: Project, tmp_path_factory: pytest.TempPathFactory, meta: dict, body: str
+) -> None:
+    folder = tmp_path_factory.mktemp("issues")
+    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body
+    (folder / "issue.md").write_bytes(text.encode("utf-8", "surrogatepass"))
+    result = run(folder, "--dry-run")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from statusbook.cli import cli
 from statusbook.load.catalog import load_catalog
@@ -182,11 +187,11 @@ def test_unreadable_files_and_duplicates_are_reported(project: Project, tmp_path
     shutil.copy(FIXTURES / "incidents" / "x9q2m4kd7trs.json", folder / "a.json")
     shutil.copy(FIXTURES / "incidents" / "x9q2m4kd7trs.json", folder / "b.json")
     result = run(str(folder))
-    assert result.exit_code == 0, result.output
-    assert "broken.json: not readable as JSON" in result.output
+    assert result.exit_code == 1, "a file that could not be read fails the import"
+    assert "broken.json: not readable as JSON" in result.stderr
     assert "other.json: not a Statuspage incident document" in result.output
     assert "appears more than once" in result.output
-    assert "Created 1 record(s)." in result.output
+    assert "Created 1 record(s)." in result.output, "what could be read is still imported"
 
 
 def test_an_incident_that_cannot_be_a_valid_record_is_refused(
@@ -203,3 +208,150 @@ def test_an_incident_that_cannot_be_a_valid_record_is_refused(
     assert "SB203" in result.stderr
     assert not list(project.records.rglob("*.md"))
     assert "sign-in" not in project.catalog_path.read_text(), "no component for a refused record"
+
+
+# --- untrusted input: never a traceback, never a silent success -----------------------------
+
+
+def one_incident(**changes: object) -> dict:
+    document = json.loads((FIXTURES / "incidents" / "x9q2m4kd7trs.json").read_text())
+    document["incident"].update(changes)
+    return document
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"incident_updates": 5},
+        {"components": 7},
+        {"incident_updates": [{"status": "investigating", "body": 3, "display_at": 4}]},
+        {"incident_updates": [{"created_at": "2026-08-02T10:00:00Z", "affected_components": 9}]},
+        {"name": 404},
+        {"shortlink": 12, "postmortem_body": ["nested", ["text"]], "impact": 3},
+    ],
+)
+def test_fields_of_the_wrong_type_are_reported_not_raised(
+    project: Project, tmp_path: Path, changes: dict
+) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(one_incident(**changes)))
+    result = run(str(path))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
+
+
+def test_an_integer_id_and_name_are_read_as_text(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "ints.json"
+    path.write_text(json.dumps(one_incident(id=12345, name=404)))
+    result = run(str(path))
+    assert result.exit_code == 0, result.output
+    (record,) = project.records.rglob("*.md")
+    text = record.read_text()
+    assert "title: '404'" in text and "id: '12345'" in text
+
+
+def test_json_nested_thousands_deep_is_unreadable_not_a_crash(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    result = run(str(path))
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert "nested too deeply" in result.stderr
+
+
+def test_json_with_a_byte_order_mark_is_read(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "incidents" / "x9q2m4kd7trs.json").read_bytes())
+    result = run(str(path))
+    assert result.exit_code == 0, result.output
+    assert "Created 1 record(s)." in result.output
+
+
+def test_nothing_readable_fails_the_import(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    result = run(str(path))
+    assert result.exit_code == 1
+    assert "Nothing could be read" in result.stderr
+    assert snapshot(project.records) == {}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_not_waited_on(project: Project, tmp_path: Path) -> None:
+    pipe = tmp_path / "incidents.json"
+    os.mkfifo(pipe)
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "statusbook", "import", "statuspage", str(pipe), "--now", NOW],
+            capture_output=True,
+            text=True,
+            cwd=project.root,
+            timeout=30,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the import waited on a named pipe")
+    assert completed.returncode == 1
+    assert "not a regular file" in completed.stderr
+
+
+def test_control_characters_never_reach_a_record(project: Project, tmp_path: Path) -> None:
+    document = one_incident(name="Sign-in\x07 unavailable\nagain")
+    for update in document["incident"]["incident_updates"]:
+        update["body"] = "Logins\x01 fail.\n\tWe are \x1b[31mlooking\x00."
+    path = tmp_path / "control.json"
+    path.write_text(json.dumps(document))
+    result = run(str(path))
+    assert result.exit_code == 0, result.output
+    assert "removed control characters" in result.output
+    (record,) = project.records.rglob("*.md")
+    text = record.read_text()
+    assert "title: Sign-in unavailable again\n" in text
+    assert "\\a" not in text and "\\x01" not in text and "\\e" not in text
+    assert CliRunner().invoke(cli, ["validate", "--now", NOW]).exit_code == 0
+
+
+_KEYS = [
+    "id",
+    "name",
+    "status",
+    "impact",
+    "created_at",
+    "resolved_at",
+    "started_at",
+    "incident_updates",
+    "components",
+    "scheduled_for",
+    "scheduled_until",
+    "body",
+    "display_at",
+    "affected_components",
+    "new_status",
+    "shortlink",
+    "incident",
+    "incidents",
+    "postmortem_body",
+    "description",
+]
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(_KEYS), children, max_size=6)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=_JSON)
+def test_no_json_document_makes_the_import_crash(project: Project, document: object) -> None:
+    path = project.root / "fuzz.json"
+    path.write_text(json.dumps(document))
+    result = run(str(path), "--dry-run")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1), result.output

@@ -214,3 +214,52 @@ def test_the_workflow_is_pinned_least_privileged_and_never_shells_issue_text() -
     assert "github.event.issue.title" not in runs and "github.event.issue.body" not in runs
     checkout = next(step for step in job["steps"] if "actions/checkout" in step.get("uses", ""))
     assert checkout["with"]["persist-credentials"] is False
+
+
+# --- whatever anyone types into the form -------------------------------------------------------
+
+
+def test_control_characters_from_the_form_never_reach_the_draft(
+    project: Project, tmp_path: Path
+) -> None:
+    payload = event()
+    payload["issue"]["title"] = "[Incident]: Checkout\x07 fails\nwith 502"
+    payload["issue"]["body"] = payload["issue"]["body"].replace("Retrying", "Retrying\x1b[2J\x00")
+    result = run_event(payload, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "note: removed control characters" in result.stderr
+    text = (project.root / result.stdout.strip()).read_text()
+    assert "title: Checkout fails with 502\n" in text
+    assert "\\e" not in text and "\\0" not in text and "\x1b" not in text
+    assert CliRunner().invoke(cli, ["validate", "--now", NOW]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "started", ["0001-01-01T00:00:00+01:00", "-99999999w", "1999-12-31T23:00:00Z", "9999-01-01"]
+)
+def test_a_start_time_out_of_range_falls_back_to_the_report_time(
+    project: Project, tmp_path: Path, started: str
+) -> None:
+    payload = event()
+    payload["issue"]["body"] = payload["issue"]["body"].replace("11:25", started)
+    result = run_event(payload, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "could not read the start time" in result.stderr
+    assert CliRunner().invoke(cli, ["validate", "--now", NOW]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"title": ["a", ["b"]], "number": {"n": 1}, "html_url": 5, "user": {"login": 7}},
+        {"title": 404, "created_at": "0001-01-01T00:00:00+01:00"},
+    ],
+)
+def test_fields_of_the_wrong_type_in_the_event_give_a_draft_not_a_traceback(
+    project: Project, tmp_path: Path, changes: dict[str, Any]
+) -> None:
+    payload = event()
+    payload["issue"].update(changes)
+    result = run_event(payload, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(cli, ["validate", "--now", NOW]).exit_code == 0

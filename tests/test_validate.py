@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -372,7 +373,7 @@ def test_invalid_catalog_is_a_configuration_error_with_its_line(project):
     )
     result = CliRunner().invoke(cli, ["validate", "--now", NOW])
     assert result.exit_code == 2
-    assert re.search(r"statusbook\.yml:\d+:\d+: error SB104", result.output), result.output
+    assert re.search(r"statusbook\.yml:\d+:\d+: error SB107", result.output), result.output
 
 
 def test_catalog_group_typo_gets_a_suggestion(project):
@@ -429,3 +430,74 @@ def test_problem_paths_are_relative_to_the_working_folder(project):
     project.write("2026-11-20-api-errors.md", VALID.replace("impact: major", "impact: huge"))
     _, document = run()
     assert not Path(document["problems"][0]["file"]).is_absolute()
+
+
+# --- the catalog: whatever statusbook.yml holds, validate ends in problems ------------------
+
+_CATALOG_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.sampled_from(
+        [
+            "api",
+            "core",
+            "UTC",
+            "Mars/Olympus",
+            "../../etc",
+            "/abs",
+            "en",
+            "2025-01-01",
+            "9999-12-31",
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["id", "name", "description", "group", "sla", "monitored_since", "url", "language"]
+            )
+            | st.text(max_size=5),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+def _validate_with_catalog(project, data: bytes):
+    project.catalog_path.write_bytes(data)
+    result = CliRunner().invoke(cli, ["validate", "--now", NOW])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+@settings(
+    max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(data=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_no_catalog_bytes_make_validate_crash(project, data):
+    _validate_with_catalog(project, data)
+
+
+@settings(
+    max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(
+    site=_CATALOG_VALUES,
+    components=st.lists(_CATALOG_VALUES, max_size=3),
+    extra=st.dictionaries(
+        st.sampled_from(["records", "groups", "sla", "notifications", "demo"]),
+        _CATALOG_VALUES,
+        max_size=3,
+    ),
+)
+def test_no_catalog_shape_makes_validate_crash(project, site, components, extra):
+    document = {"site": site, "components": components, **extra}
+    text = yaml.safe_dump(document, allow_unicode=True)
+    _validate_with_catalog(project, text.encode("utf-8", "surrogatepass"))

@@ -11,12 +11,12 @@ import click
 from statusbook.cli.common import EXIT_OK, EXIT_PROBLEMS, AppContext, now_option, parse_now
 from statusbook.cli.editing import refusals
 from statusbook.importers import (
-    Draft,
     ImportPlan,
+    Reading,
     apply_plan,
     plan_import,
-    read_cstate,
-    read_statuspage,
+    read_cstate_folder,
+    read_statuspage_files,
 )
 from statusbook.paths import display_path
 from statusbook.render.problem_report import render
@@ -32,6 +32,9 @@ def import_group() -> None:
 
     Importing is idempotent: records imported before are recognised and left alone.
     Everything that could not be mapped is listed, never silently dropped.
+
+    Exits 0 when everything read was imported, 1 when a file could not be read, nothing
+    could be read at all, or a record was refused; 2 on usage or configuration errors.
     """
 
 
@@ -46,8 +49,7 @@ def statuspage(app: AppContext, paths: tuple[Path, ...], dry_run: bool, now: str
     Components are matched to the catalog by name; missing ones are added to it.
     """
     instant = parse_now(now)
-    drafts, notes = read_statuspage(list(paths))
-    _run(app, drafts, notes, dry_run, instant)
+    _run(app, read_statuspage_files(list(paths)), dry_run, instant)
 
 
 @import_group.command("cstate")
@@ -58,22 +60,26 @@ def statuspage(app: AppContext, paths: tuple[Path, ...], dry_run: bool, now: str
 def cstate(app: AppContext, folder: Path, dry_run: bool, now: str | None) -> None:
     """Import cState issues from FOLDER (a cState site, or its content/issues folder)."""
     instant = parse_now(now)
-    drafts, notes = read_cstate(folder, now=instant)
-    _run(app, drafts, notes, dry_run, instant)
+    _run(app, read_cstate_folder(folder, now=instant), dry_run, instant)
 
 
-def _run(
-    app: AppContext, drafts: list[Draft], notes: list[str], dry_run: bool, now: datetime
-) -> None:
+def _run(app: AppContext, reading: Reading, dry_run: bool, now: datetime) -> None:
+    """Import what could be read; fail (exit 1) when anything could not be, so a migration
+    that read nothing — a wrong path, an unreadable export — never looks like a success."""
     catalog = app.catalog()
     with refusals():
-        plan = plan_import(drafts, catalog, now=now, notes=notes)
+        plan = plan_import(reading.drafts, catalog, now=now, notes=reading.notes)
         if dry_run:
             _print_diffs(plan)
         else:
             apply_plan(plan)
     _print_report(plan, dry_run)
-    sys.exit(EXIT_PROBLEMS if plan.report.refused else EXIT_OK)
+    for line in reading.unreadable:
+        click.echo(f"Could not read {line}", err=True)
+    if not reading.documents:
+        click.echo("Nothing could be read, so nothing was imported.", err=True)
+    failed = plan.report.refused or reading.unreadable or not reading.documents
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
 def _print_diffs(plan: ImportPlan) -> None:

@@ -11,19 +11,23 @@ from statusbook.importers.common import (
     DraftUpdate,
     ImportPlan,
     ImportReport,
+    Reading,
     apply_plan,
     plan_import,
 )
-from statusbook.importers.cstate import read_cstate
-from statusbook.importers.statuspage import read_statuspage
+from statusbook.importers.cstate import read_cstate, read_cstate_folder
+from statusbook.importers.statuspage import read_statuspage, read_statuspage_files
 
 __all__ = [
     "Draft",
     "DraftUpdate",
     "ImportPlan",
     "ImportReport",
+    "Reading",
     "apply_plan",
     "plan_import",
     "read_cstate",
+    "read_cstate_folder",
     "read_statuspage",
+    "read_statuspage_files",
 ]

@@ -5,10 +5,17 @@ what it could not map). Everything else happens here, once: component names are 
 to the catalog (or new components are planned), ids are chosen, each record is rendered
 and validated exactly like a hand-made one, and records imported before are recognised by
 their ``x-<origin>`` key so a second import changes nothing.
+
+Foreign documents are untrusted input: any field may hold a number, a list or nothing
+where text belongs, nest thousands deep, or carry control characters. The helpers at the
+end read them defensively, and every draft's text is cleaned of what the validator would
+refuse (:mod:`statusbook.load.limits`) before it is planned, with a note saying so.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -18,6 +25,7 @@ from typing import Any, TypeVar
 
 from statusbook import edit
 from statusbook.io.terminal import progress
+from statusbook.load.limits import BODY, MULTILINE, strip_forbidden
 from statusbook.load.records import discover, parse_source
 from statusbook.model import (
     Catalog,
@@ -87,6 +95,24 @@ class ImportReport:
 
 
 @dataclass
+class Reading:
+    """What a format reader got out of the files it was given."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    #: What could not be mapped, one sentence each (also what was skipped on purpose).
+    notes: list[str] = field(default_factory=list)
+    #: Files that could not be read at all (not a file, not UTF-8, not JSON…), one sentence
+    #: each: the import fails (exit 1) when there are any, whatever else it imported.
+    unreadable: list[str] = field(default_factory=list)
+    #: Files read as documents of the format, whatever they held; none means the import
+    #: read nothing, and fails too.
+    documents: int = 0
+
+    def cannot_read(self, what: str) -> None:
+        self.unreadable.append(what)
+
+
+@dataclass
 class ImportPlan:
     changes: list[edit.Change]
     catalog_change: edit.CatalogChange | None
@@ -98,6 +124,7 @@ def plan_import(
 ) -> ImportPlan:
     """Validated changes for ``drafts``; nothing is written."""
     report = ImportReport(notes=list(notes))
+    drafts = [_cleaned(draft, report.notes) for draft in drafts]
     mapping, new_components = _map_components(drafts, catalog)
     prospective = replace(catalog, components=catalog.components + tuple(new_components))
     imported = _imported(catalog, {draft.origin for draft in drafts})
@@ -241,7 +268,124 @@ def _fields(draft: Draft, mapping: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _cleaned(draft: Draft, notes: list[str]) -> Draft:
+    """``draft`` without control characters (or line breaks in one-line texts), noted.
+
+    The validator refuses them (SB106), and they are never meant: an escape pasted into a
+    status tool, a stray byte in an export. Dropping them keeps the record importable.
+    """
+    changed: set[str] = set()
+
+    def line(text: str, what: str) -> str:
+        cleaned = strip_forbidden(text)
+        if cleaned == text:
+            return text
+        changed.add(what)
+        return " ".join(cleaned.split())
+
+    def lines(text: str, what: str, allowed: str = MULTILINE) -> str:
+        cleaned = strip_forbidden(text, allowed)
+        if cleaned != text:
+            changed.add(what)
+        return cleaned
+
+    def names(statuses: dict[str, ComponentStatus]) -> dict[str, ComponentStatus]:
+        return {line(name, "component names"): status for name, status in statuses.items()}
+
+    result = replace(
+        draft,
+        title=line(draft.title, "the title"),
+        body=lines(draft.body, "the body", BODY),
+        components=names(draft.components),
+        updates=[
+            replace(
+                update,
+                message=lines(update.message, "update messages"),
+                author=None if update.author is None else line(update.author, "authors"),
+                components=names(update.components),
+            )
+            for update in draft.updates
+        ],
+        seen={line(name, "component names"): at for name, at in draft.seen.items()},
+        descriptions={
+            line(name, "component names"): line(text, "component descriptions")
+            for name, text in draft.descriptions.items()
+        },
+    )
+    if changed:
+        notes.append(
+            f"{draft.source}: removed control characters (or line breaks in one-line text) from "
+            f"{', '.join(sorted(changed))}"
+        )
+    return result
+
+
 # --- helpers the format modules share ---------------------------------------------------------
+
+#: The largest file an importer reads: a Statuspage export of thousands of incidents fits.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+def read_text(path: Path, reading: Reading, label: str | None = None) -> str | None:
+    """A file's text (UTF-8, a byte-order mark dropped), or ``None`` with a reason noted.
+
+    Only regular files are opened, and without blocking, so a named pipe given by mistake
+    cannot hang the import.
+    """
+    name = label or str(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        reading.cannot_read(f"{name}: cannot be read ({error.strerror or error})")
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            reading.cannot_read(f"{name}: not a regular file; skipped")
+            return None
+        if status.st_size > MAX_IMPORT_BYTES:
+            reading.cannot_read(f"{name}: larger than {MAX_IMPORT_BYTES // 2**20} MiB; skipped")
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_IMPORT_BYTES + 1)
+    except OSError as error:
+        reading.cannot_read(f"{name}: cannot be read ({error.strerror or error})")
+        return None
+    finally:
+        os.close(descriptor)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        reading.cannot_read(f"{name}: not UTF-8 text (byte {error.start}); skipped")
+        return None
+
+
+def text_of(value: object) -> str | None:
+    """A foreign field as text: text as it is, a number written out, anything else None.
+
+    Never ``str()`` of a list or mapping: an aliased or deeply nested structure would be
+    expanded (exponentially, or past the recursion limit).
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def show(value: object) -> str:
+    """A foreign value for a note: scalars quoted, containers only named."""
+    if value is None or isinstance(value, bool | int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value if len(value) <= 80 else value[:77] + "...")
+    return f"a {type(value).__name__}"
+
+
+def items_of(value: object) -> list[Any]:
+    """A foreign list field: the list, or nothing for whatever else stands there."""
+    return value if isinstance(value, list) else []
+
 
 IMPAIRED = {status for status in ComponentStatus if status is not ComponentStatus.OPERATIONAL}
 

@@ -8,6 +8,9 @@ in the body by convention, newest first, one paragraph each::
 
 Those paragraphs become dated updates (the starred word is the status); every other
 paragraph stays in the Markdown body, so no text is lost. Dates without a zone are UTC.
+
+Front matter is read as untrusted: keys that are numbers, titles that are lists, dates
+out of Python's range and deeply nested YAML or TOML are reported, never a traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +24,16 @@ from typing import Any
 
 import yaml
 
-from statusbook.importers.common import Draft, DraftUpdate, close_incident
+from statusbook.importers.common import (
+    Draft,
+    DraftUpdate,
+    Reading,
+    close_incident,
+    read_text,
+    show,
+    text_of,
+)
+from statusbook.load.records import parse_yaml
 from statusbook.model import ComponentStatus, Impact, Kind, UpdateStatus
 from statusbook.timeutil import format_timestamp
 
@@ -79,32 +91,36 @@ def read_cstate(folder: Path, *, now: datetime) -> tuple[list[Draft], list[str]]
     ``now`` only matters for an upcoming notice: cState keeps no announcement time, and a
     record's first update cannot be in the future.
     """
-    notes: list[str] = []
+    reading = read_cstate_folder(folder, now=now)
+    return reading.drafts, [*reading.unreadable, *reading.notes]
+
+
+def read_cstate_folder(folder: Path, *, now: datetime) -> Reading:
+    """:func:`read_cstate`, keeping apart the files that could not be read at all."""
+    reading = Reading()
     issues = issues_folder(folder)
     files = sorted(p for p in issues.glob("*.md") if not p.name.startswith(("_", ".")))
     if not files:
-        notes.append(f"{issues}: no cState issues (*.md) found")
-    drafts = []
+        reading.notes.append(f"{issues}: no cState issues (*.md) found")
     for path in files:
-        draft = draft_from_issue(path, issues, now, notes)
+        draft = draft_from_issue(path, issues, now, reading)
         if draft is not None:
-            drafts.append(draft)
-    return drafts, notes
+            reading.drafts.append(draft)
+    return reading
 
 
-def draft_from_issue(path: Path, root: Path, now: datetime, notes: list[str]) -> Draft | None:
+def draft_from_issue(path: Path, root: Path, now: datetime, reading: Reading) -> Draft | None:
     label = path.relative_to(root).as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        notes.append(f"{label}: cannot be read ({error}); skipped")
+    notes = reading.notes
+    text = read_text(path, reading, label)
+    if text is None:
         return None
-    meta, body = _split(text, label, notes)
+    meta, body = _split(text, label, reading)
     if meta is None:
         return None
-    unknown = sorted(set(meta) - KNOWN_KEYS)
+    unknown = sorted(str(key) for key in set(meta) - KNOWN_KEYS)
     if unknown:
-        notes.append(f"{label}: fields not imported: {', '.join(map(str, unknown))}")
+        notes.append(f"{label}: fields not imported: {', '.join(unknown)}")
     if meta.get("informational"):
         notes.append(
             f"{label}: an informational post, not an incident; statusbook has no such posts; skipped"
@@ -117,8 +133,8 @@ def draft_from_issue(path: Path, root: Path, now: datetime, notes: list[str]) ->
     if started is None:
         notes.append(f"{label}: no readable 'date'; skipped")
         return None
-    title = str(meta.get("title") or "").strip() or path.stem
-    severity = str(meta.get("severity") or "").strip().lower()
+    title = (text_of(meta.get("title")) or "").strip() or path.stem
+    severity = (text_of(meta.get("severity")) or "").strip().lower()
     maintenance = severity == "notice"
     if not maintenance and severity not in SEVERITIES:
         notes.append(f"{label}: severity {severity or None!r} is unknown; imported as 'disrupted'")
@@ -137,8 +153,9 @@ def draft_from_issue(path: Path, root: Path, now: datetime, notes: list[str]) ->
         body=kept,
         seen=dict.fromkeys(names, started),
     )
-    if meta.get("id") is not None:
-        draft.extension["cstate_id"] = str(meta["id"])
+    cstate_id = text_of(meta.get("id"))
+    if cstate_id is not None:
+        draft.extension["cstate_id"] = cstate_id
     resolved_when = _time(meta.get("resolvedWhen"))
     if maintenance:
         _notice(draft, started, resolved_when, bool(meta.get("resolved")), names, now, notes)
@@ -243,27 +260,40 @@ def _affected(value: Any, label: str, notes: list[str]) -> list[str]:
         if isinstance(item, str) and item.strip():
             names.append(item.strip())
         else:
-            notes.append(f"{label}: affected system {item!r} is not a name; skipped")
+            notes.append(f"{label}: affected system {show(item)} is not a name; skipped")
     return names
 
 
-def _split(text: str, label: str, notes: list[str]) -> tuple[dict[str, Any] | None, str]:
+def _split(text: str, label: str, reading: Reading) -> tuple[dict[Any, Any] | None, str]:
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if match is None:
-        notes.append(f"{label}: no front matter; skipped")
+        reading.notes.append(f"{label}: no front matter; skipped")
         return None, ""
     try:
         if match.group(1) == "+++":
             meta: Any = tomllib.loads(match.group(2))
         else:
-            meta = yaml.safe_load(match.group(2)) or {}
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
-        notes.append(f"{label}: front matter cannot be read ({error}); skipped")
+            # The records' own loader: timestamps stay text (read by _time), and a value
+            # Python cannot build (an impossible !!timestamp) is a YAML error, not a crash.
+            meta = parse_yaml(match.group(2))[0] or {}
+    except (yaml.YAMLError, ValueError, TypeError) as error:
+        # ValueError: TOML's errors (and its dates past Python's range); TypeError: a list
+        # used as a mapping key
+        reading.cannot_read(f"{label}: front matter cannot be read ({_short(error)}); skipped")
         return None, ""
+    except RecursionError:
+        reading.cannot_read(f"{label}: front matter nested too deeply; skipped")
+        return None, ""
+    reading.documents += 1
     if not isinstance(meta, dict):
-        notes.append(f"{label}: front matter is not a mapping; skipped")
+        reading.notes.append(f"{label}: front matter is not a mapping; skipped")
         return None, ""
     return meta, text.lstrip("\ufeff")[match.end() :]
+
+
+def _short(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _time(value: Any) -> datetime | None:
@@ -279,4 +309,7 @@ def _time(value: Any) -> datetime | None:
             return None
     else:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 with +01:00 is before datetime.min in UTC
+        return None

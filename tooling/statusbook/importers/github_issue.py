@@ -6,6 +6,10 @@ engineer reviews every word before it reaches the public page. The reporter's te
 kept verbatim (as the first update, which the reviewer rewrites for customers), and any
 answer that cannot be mapped — an unknown component, an unreadable time — is kept in the
 body and listed in ``notes`` rather than dropped.
+
+The form is filled in by anyone, so its text is cleaned of what the validator refuses
+(control characters; line breaks in the title) and a start time outside the years
+records may name is treated as unreadable: a report always becomes a draft to review.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from statusbook.edit.when import WhenError, parse_when
+from statusbook.importers.common import text_of
+from statusbook.load.limits import BODY, MULTILINE, in_range, strip_forbidden
 from statusbook.model import Catalog, ComponentStatus, Impact, Kind, UpdateStatus
 from statusbook.timeutil import TimestampError, format_timestamp, parse_timestamp
 
@@ -79,6 +85,10 @@ def draft_from_event(
     if not isinstance(text, str) or not text.strip():
         raise SelfServiceError("the issue has no text to draft a record from")
     notes: list[str] = []
+    cleaned = strip_forbidden(text, MULTILINE)
+    if cleaned != text:
+        notes.append("removed control characters from the issue's text")
+        text = cleaned
     extra_body: list[str] = []
     answers = parse_form(text)
     symptoms = answers.get(SYMPTOMS_LABEL)
@@ -99,9 +109,10 @@ def draft_from_event(
         extra_body.append(answers[DETAILS_LABEL])
 
     user = issue.get("user")
-    login = user.get("login") if isinstance(user, Mapping) else None
-    reporter = str(login or "") or None
-    number, url = issue.get("number"), issue.get("html_url")
+    login = text_of(user.get("login")) if isinstance(user, Mapping) else None
+    reporter = " ".join(strip_forbidden(login or "").split()) or None
+    number = issue.get("number") if isinstance(issue.get("number"), int) else None
+    url = _link(issue.get("html_url"))
     fields: dict[str, Any] = {
         "title": _title(issue.get("title"), components, catalog),
         "kind": kind,
@@ -121,17 +132,25 @@ def draft_from_event(
     origin = f"Reported by @{reporter}" if reporter else "Reported"
     origin += f" in issue #{number}" if number is not None else ""
     origin += f" ({url})." if url else "."
-    body = "\n\n".join([origin, *extra_body])
+    body = strip_forbidden("\n\n".join([origin, *extra_body]), BODY)
     return Draft(fields, body, tuple(notes))
+
+
+def _link(value: Any) -> str | None:
+    """The issue's address, if it is one (it is printed into the draft's body)."""
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        return None
+    return value if strip_forbidden(value) == value and " " not in value else None
 
 
 def _reported_at(issue: Mapping[str, Any], now: datetime) -> datetime:
     created = issue.get("created_at")
     if isinstance(created, str):
         try:
-            return min(parse_timestamp(created), now)
-        except TimestampError:
-            pass
+            reported = min(parse_timestamp(created), now)
+        except (TimestampError, OverflowError):
+            return now
+        return reported if in_range(reported) else now
     return now
 
 
@@ -142,7 +161,9 @@ def _started(
         return reported
     try:
         started = parse_when(answer, now=reported, zone=zone)
-    except WhenError:
+    except (WhenError, OverflowError, ValueError):  # -99999999w, year 1 with +01:00
+        started = None
+    if started is None or not in_range(started):
         notes.append(f"could not read the start time {answer!r}; used the time of the report")
         body.append(f"Reported start time: {answer}")
         return reported
@@ -182,7 +203,8 @@ def _choices(answer: str) -> list[str]:
 
 
 def _title(raw: Any, components: list[str], catalog: Catalog) -> str:
-    title = str(raw or "").strip()
+    """The issue's title on one line, without the form's prefix (or one made up)."""
+    title = " ".join(strip_forbidden(text_of(raw) or "").split())
     if title.startswith(TITLE_PREFIX.strip()):
         title = title[len(TITLE_PREFIX.strip()) :].strip()
     if title:

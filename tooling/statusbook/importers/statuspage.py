@@ -12,6 +12,11 @@ Delivery settings (``deliver_notifications``, ``tweet_id``, ``wants_twitter_upda
 and Statuspage's own bookkeeping (``page_id``, ``updated_at``…) are not status
 information and are ignored on purpose; anything else that cannot be carried over is
 reported, including a custom tweet a person wrote.
+
+Nothing in the JSON is trusted to have its documented type: a field that should be a
+list and is a number, an id written as a number, text nested in lists, a document
+nested thousands deep or starting with a byte-order mark are all read or reported, never
+a traceback.
 """
 
 from __future__ import annotations
@@ -26,9 +31,14 @@ from statusbook.importers.common import (
     IMPAIRED,
     Draft,
     DraftUpdate,
+    Reading,
     close_incident,
     impact_from,
+    items_of,
     member,
+    read_text,
+    show,
+    text_of,
 )
 from statusbook.model import ComponentStatus, Impact, Kind, UpdateStatus
 from statusbook.timeutil import TimestampError, format_timestamp, parse_timestamp
@@ -59,14 +69,21 @@ RESOLVED_MESSAGE = "This incident has been resolved."
 
 def read_statuspage(paths: Sequence[Path]) -> tuple[list[Draft], list[str]]:
     """Drafts from Statuspage JSON files (or folders of them), and notes on what was skipped."""
-    notes: list[str] = []
+    reading = read_statuspage_files(paths)
+    return reading.drafts, [*reading.unreadable, *reading.notes]
+
+
+def read_statuspage_files(paths: Sequence[Path]) -> Reading:
+    """:func:`read_statuspage`, keeping apart the files that could not be read at all."""
+    reading = Reading()
+    notes = reading.notes
     by_id: dict[str, tuple[Draft, int]] = {}
     for path in _files(paths, notes):
-        for label, incident in _incidents(path, notes):
+        for label, incident in _incidents(path, reading):
             draft = draft_from_incident(incident, label, notes)
             if draft is None:
                 continue
-            size = len(incident.get("incident_updates") or [])
+            size = len(items_of(incident.get("incident_updates")))
             earlier = by_id.get(draft.key)
             if earlier is not None:
                 notes.append(
@@ -77,7 +94,8 @@ def read_statuspage(paths: Sequence[Path]) -> tuple[list[Draft], list[str]]:
             by_id[draft.key] = (draft, size)
     drafts = [draft for draft, _ in by_id.values()]
     drafts.sort(key=lambda draft: (draft.started or draft.scheduled_start or _EPOCH, draft.key))
-    return drafts, notes
+    reading.drafts = drafts
+    return reading
 
 
 _EPOCH = parse_timestamp("1970-01-01T00:00:00Z")
@@ -94,19 +112,27 @@ def _files(paths: Sequence[Path], notes: list[str]) -> Iterator[Path]:
             yield path
 
 
-def _incidents(path: Path, notes: list[str]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        notes.append(f"{path}: not readable as JSON ({error}); skipped")
+def _incidents(path: Path, reading: Reading) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    notes = reading.notes
+    text = read_text(path, reading)
+    if text is None:
         return
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        reading.cannot_read(f"{path}: not readable as JSON ({error}); skipped")
+        return
+    except RecursionError:
+        reading.cannot_read(f"{path}: JSON nested too deeply to be a Statuspage export; skipped")
+        return
+    reading.documents += 1
     if isinstance(document, Mapping):
         if isinstance(document.get("incident"), Mapping):
             items: list[Any] = [document["incident"]]
         elif "incidents" in document or "scheduled_maintenances" in document:
             items = [
-                *(document.get("incidents") or []),
-                *(document.get("scheduled_maintenances") or []),
+                *items_of(document.get("incidents")),
+                *items_of(document.get("scheduled_maintenances")),
             ]
         elif "incident_updates" in document:
             items = [document]
@@ -122,13 +148,14 @@ def _incidents(path: Path, notes: list[str]) -> Iterator[tuple[str, Mapping[str,
         if not isinstance(item, Mapping):
             notes.append(f"{path}: item {index + 1} is not an incident object; skipped")
             continue
-        yield f"{path.name}: {item.get('name') or item.get('id') or f'item {index + 1}'!r}", item
+        name = text_of(item.get("name")) or text_of(item.get("id")) or f"item {index + 1}"
+        yield f"{path.name}: {name[:80]!r}", item
 
 
 def draft_from_incident(incident: Mapping[str, Any], label: str, notes: list[str]) -> Draft | None:
     """One Statuspage incident or maintenance → a draft (``None``, with a note, if impossible)."""
-    key, name = incident.get("id"), incident.get("name")
-    if not isinstance(key, str) or not key or not isinstance(name, str) or not name.strip():
+    key, name = text_of(incident.get("id")), text_of(incident.get("name"))
+    if not key or not name or not name.strip():
         notes.append(f"{label}: has no id or name; skipped")
         return None
     unknown = sorted(set(incident) - KNOWN_INCIDENT_KEYS)
@@ -139,13 +166,13 @@ def draft_from_incident(incident: Mapping[str, Any], label: str, notes: list[str
     )
     allowed = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
 
-    raw_updates = [u for u in incident.get("incident_updates") or [] if isinstance(u, Mapping)]
+    raw_updates = [u for u in items_of(incident.get("incident_updates")) if isinstance(u, Mapping)]
     timed = []
     for index, update in enumerate(raw_updates):
         at = _time(update.get("display_at") or update.get("created_at"))
         if at is None:
             notes.append(
-                f"{label}: an update without a readable time was skipped: {update.get('body')!r}"
+                f"{label}: an update without a readable time was skipped: {show(update.get('body'))}"
             )
             continue
         timed.append((at, -index, update))
@@ -158,9 +185,9 @@ def draft_from_incident(incident: Mapping[str, Any], label: str, notes: list[str
         if extra:
             notes.append(f"{label}: update fields not imported: {', '.join(extra)}")
         if update.get("custom_tweet"):
-            notes.append(f"{label}: custom tweet not imported: {update['custom_tweet']!r}")
-        status = str(update.get("status") or "")
-        body = str(update.get("body") or "").strip()
+            notes.append(f"{label}: custom tweet not imported: {show(update['custom_tweet'])}")
+        status = text_of(update.get("status")) or ""
+        body = (text_of(update.get("body")) or "").strip()
         if status == "postmortem":
             if body:
                 postmortems.append(body)
@@ -193,11 +220,13 @@ def draft_from_incident(incident: Mapping[str, Any], label: str, notes: list[str
         kind=Kind.MAINTENANCE if maintenance else Kind.OUTAGE,
         updates=updates,
         seen=seen,
-        extension={"shortlink": incident["shortlink"]} if incident.get("shortlink") else {},
+        extension={"shortlink": shortlink} if (shortlink := _link(incident)) else {},
         descriptions={
-            str(c["name"]): str(c["description"]).strip()
-            for c in incident.get("components") or []
-            if isinstance(c, Mapping) and c.get("name") and c.get("description")
+            name: description.strip()
+            for c in items_of(incident.get("components"))
+            if isinstance(c, Mapping)
+            and (name := text_of(c.get("name")))
+            and (description := text_of(c.get("description")))
         },
     )
     if maintenance:
@@ -205,18 +234,24 @@ def draft_from_incident(incident: Mapping[str, Any], label: str, notes: list[str
             return None
     else:
         _incident(draft, incident, notes)
-    postmortem = str(incident.get("postmortem_body") or "").strip()
+    postmortem = (text_of(incident.get("postmortem_body")) or "").strip()
     if postmortem:
         postmortems.insert(0, postmortem)
     if postmortems:
         draft.body = "## Postmortem\n\n" + "\n\n".join(postmortems)
-        if incident.get("postmortem_published_at"):
-            draft.extension["postmortem_published_at"] = incident["postmortem_published_at"]
+        published = text_of(incident.get("postmortem_published_at"))
+        if published:
+            draft.extension["postmortem_published_at"] = published
         notes.append(
             f"{label}: the postmortem text is in the record's body; a statusbook postmortem needs "
             "a summary and a root cause written separately (statusbook postmortem ID)"
         )
     return draft
+
+
+def _link(incident: Mapping[str, Any]) -> str | None:
+    link = incident.get("shortlink")
+    return link if isinstance(link, str) and link.startswith(("https://", "http://")) else None
 
 
 def _incident(draft: Draft, incident: Mapping[str, Any], notes: list[str]) -> None:
@@ -242,7 +277,7 @@ def _incident(draft: Draft, incident: Mapping[str, Any], notes: list[str]) -> No
     else:
         draft.impact = impact_from(statuses)
         notes.append(
-            f"{draft.source}: impact {impact!r} is unknown; derived {draft.impact.value!r}"
+            f"{draft.source}: impact {show(impact)} is unknown; derived {draft.impact.value!r}"
         )
     started = _time(incident.get("started_at")) or _time(incident.get("created_at")) or first.at
     draft.started = min(started, first.at)
@@ -284,7 +319,9 @@ def _components_from_list(
 ) -> None:
     """Affected components listed without transitions: their status must be inferred."""
     listed = [
-        c for c in incident.get("components") or [] if isinstance(c, Mapping) and c.get("name")
+        (name, c)
+        for c in items_of(incident.get("components"))
+        if isinstance(c, Mapping) and (name := text_of(c.get("name")))
     ]
     if not listed:
         return
@@ -295,13 +332,11 @@ def _components_from_list(
         "none": ComponentStatus.DEGRADED_PERFORMANCE,
     }
     guessed = fallback or by_impact.get(
-        str(incident.get("impact")), ComponentStatus.DEGRADED_PERFORMANCE
+        text_of(incident.get("impact")) or "", ComponentStatus.DEGRADED_PERFORMANCE
     )
-    for component in listed:
+    for name, component in listed:
         current = member(ComponentStatus, component.get("status"))
-        draft.components[str(component["name"])] = (
-            current if current in IMPAIRED and fallback is None else guessed
-        )
+        draft.components[name] = current if current in IMPAIRED and fallback is None else guessed
     notes.append(
         f"{draft.source}: no component status changes in the updates; "
         f"{', '.join(draft.components)} recorded as {guessed.value} (inferred)"
@@ -312,28 +347,31 @@ def _transitions(
     update: Mapping[str, Any], label: str, notes: list[str]
 ) -> dict[str, ComponentStatus]:
     result: dict[str, ComponentStatus] = {}
-    for change in update.get("affected_components") or []:
+    for change in items_of(update.get("affected_components")):
         if not isinstance(change, Mapping):
             continue
-        name = change.get("name") or change.get("code")
+        name = text_of(change.get("name")) or text_of(change.get("code"))
         status = change.get("new_status")
         known = member(ComponentStatus, status)
         if not name:
             notes.append(f"{label}: a component change without a name was skipped")
         elif known is not None:
-            result[str(name)] = known
+            result[name] = known
         else:
-            notes.append(f"{label}: component {name!r} status {status!r} is unknown; skipped")
+            notes.append(
+                f"{label}: component {show(name)} status {show(status)} is unknown; skipped"
+            )
     return result
 
 
 def _first_seen(incident: Mapping[str, Any], updates: list[DraftUpdate]) -> dict[str, datetime]:
     seen: dict[str, datetime] = {}
-    for component in incident.get("components") or []:
-        if isinstance(component, Mapping) and component.get("name"):
+    for component in items_of(incident.get("components")):
+        name = text_of(component.get("name")) if isinstance(component, Mapping) else None
+        if name and isinstance(component, Mapping):
             when = _time(component.get("created_at")) or _time(component.get("start_date"))
             if when is not None:
-                seen[str(component["name"])] = when
+                seen[name] = when
     for update in updates:
         for name in update.components:
             seen[name] = min(seen.get(name, update.at), update.at)
@@ -348,5 +386,5 @@ def _time(value: Any) -> datetime | None:
         text += "T00:00:00Z"
     try:
         return parse_timestamp(text)
-    except TimestampError:
+    except (TimestampError, OverflowError):  # year 1 with +01:00 is before datetime.min
         return None

@@ -15,17 +15,26 @@ Month = tuple[int, int]
 def history_pages(
     snapshot: Snapshot, labels: Labels, summaries: Mapping[str, IncidentSummary]
 ) -> list[HistoryPage]:
-    """Every quarter from the first record's to the current one, newest first, linked."""
+    """Every quarter from the first record's to the current one, newest first, linked.
+
+    After the current quarter only quarters holding a record (upcoming maintenance) get a
+    page, so the number of pages is bounded by the records' real span: one window
+    scheduled decades ahead adds one page, not a page for every empty quarter before it.
+    """
     by_month: dict[Month, list[IncidentSummary]] = {}
     for state in snapshot.records:
         local = labels.t.local(state.record.started)
         by_month.setdefault((local.year, local.month), []).append(summaries[state.id])
     local_now = labels.t.local(snapshot.now)
-    first = min(by_month, default=(local_now.year, local_now.month))
-    last = max(max(by_month, default=first), (local_now.year, local_now.month))
+    current = (local_now.year, local_now.month)
+    first = min(min(by_month, default=current), current)
+    quarters = _quarters(first, current)
+    quarters[:0] = sorted(
+        {_quarter_of(month) for month in by_month if month > current}, reverse=True
+    )
+    quarters = list(dict.fromkeys(quarters))
     pages = [
-        _quarter(labels, year, quarter, first, last, by_month)
-        for year, quarter in _quarters(first, last)
+        _quarter(labels, year, quarter, first, current, by_month) for year, quarter in quarters
     ]
     return [
         _linked(
@@ -37,10 +46,15 @@ def history_pages(
     ]
 
 
+def _quarter_of(month: Month) -> tuple[int, int]:
+    return month[0], (month[1] - 1) // 3 + 1
+
+
 def _quarters(first: Month, last: Month) -> list[tuple[int, int]]:
+    """Every quarter from ``last``'s back to ``first``'s, newest first."""
     quarters = []
-    year, quarter = last[0], (last[1] - 1) // 3 + 1
-    while (year, quarter) >= (first[0], (first[1] - 1) // 3 + 1):
+    year, quarter = _quarter_of(last)
+    while (year, quarter) >= _quarter_of(first):
         quarters.append((year, quarter))
         year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     return quarters
@@ -51,13 +65,15 @@ def _quarter(
     year: int,
     quarter: int,
     first: Month,
-    last: Month,
+    current: Month,
     by_month: Mapping[Month, list[IncidentSummary]],
 ) -> HistoryPage:
+    """One quarter's page: every month from the first record's to now (a quiet month says
+    so), and a month still to come only when something is scheduled in it."""
     t = labels.t
     months = []
     for month in range(quarter * 3, quarter * 3 - 3, -1):
-        if not first <= (year, month) <= last:
+        if not (first <= (year, month) <= current or (year, month) in by_month):
             continue
         listed = sorted(
             by_month.get((year, month), []), key=lambda s: (s.sort_key, s.id), reverse=True
