@@ -43,6 +43,18 @@ _RULES = [
         Severity.ERROR,
         "A key appears twice in one mapping; YAML would silently keep only the last.",
     ),
+    Rule(
+        "SB005",
+        "not-a-file",
+        Severity.ERROR,
+        "The path is not a regular file (a named pipe, a device, a socket).",
+    ),
+    Rule(
+        "SB006",
+        "too-large",
+        Severity.ERROR,
+        "A file, body, message or line of text is larger than a status page ever needs.",
+    ),
     # shape
     Rule(
         "SB101",
@@ -54,6 +66,18 @@ _RULES = [
     Rule("SB103", "wrong-type", Severity.ERROR, "A value has the wrong type."),
     Rule("SB104", "invalid-value", Severity.ERROR, "A value is not one of the allowed ones."),
     Rule("SB105", "empty-text", Severity.ERROR, "A title, message or name is empty."),
+    Rule(
+        "SB106",
+        "control-character",
+        Severity.ERROR,
+        "A text holds a control character, or a line break where only one line belongs.",
+    ),
+    Rule(
+        "SB107",
+        "number-out-of-range",
+        Severity.ERROR,
+        "A number is outside its range, not finite, or too long to be a number.",
+    ),
     # time
     Rule("SB201", "invalid-timestamp", Severity.ERROR, "A timestamp or date cannot be parsed."),
     Rule("SB202", "naive-timestamp", Severity.ERROR, "A timestamp has no time zone."),
@@ -76,6 +100,12 @@ _RULES = [
         "The incident starts after its first update was posted.",
     ),
     Rule("SB206", "end-before-start", Severity.ERROR, "An end time precedes its start time."),
+    Rule(
+        "SB207",
+        "timestamp-out-of-range",
+        Severity.ERROR,
+        "A timestamp or date lies outside the years 2000-2099.",
+    ),
     # lifecycle
     Rule("SB301", "unknown-component", Severity.ERROR, "A component id is not in the catalog."),
     Rule(
@@ -151,6 +181,18 @@ _RULES = [
         "file-date-mismatch",
         Severity.WARNING,
         "The date in the file name differs from the record's start date.",
+    ),
+    Rule(
+        "SB404",
+        "file-name-too-long",
+        Severity.ERROR,
+        "The file name is longer than 100 characters.",
+    ),
+    Rule(
+        "SB405",
+        "file-skipped",
+        Severity.WARNING,
+        "A file that looks like a record is not read: a broken symbolic link, or '.MD'.",
     ),
     # content
     Rule(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -129,13 +129,39 @@ def _check_references(data: dict[str, Any], source: Any) -> None:
         )
 
     records = data.get("records", "incidents")
-    if not (source.path.parent / records).is_dir():
+    if _is_absolute(records):
+        # The catalog travels with its repository (clones, CI, git at a revision): a path
+        # outside it would read another machine's files, or nothing.
+        source.report(
+            "SB501",
+            f"records folder {records!r} is an absolute path",
+            "write it relative to this file, e.g. 'records: incidents'",
+            at=("records",),
+        )
+    elif not _is_folder(source.path.parent / records):
         source.report(
             "SB501",
             f"records folder {records!r} does not exist next to {source.path.name}",
             "create it, or set 'records:' to the folder that holds incident records",
             at=("records",) if "records" in data else (),
         )
+
+
+def _is_absolute(records: str) -> bool:
+    """Absolute on any system: ``/srv``, ``C:\\x``, ``C:x`` (drive-relative) or ``\\\\host``."""
+    return (
+        PurePosixPath(records).is_absolute()
+        or PureWindowsPath(records).is_absolute()
+        or bool(PureWindowsPath(records).drive)
+        or records.startswith("~")
+    )
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long for the filesystem, say
+        return False
 
 
 def _check_webhooks(data: dict[str, Any], group_ids: set[str], source: Any) -> None:

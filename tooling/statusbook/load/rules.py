@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from statusbook.i18n import is_placeholder
+from statusbook.load.limits import MAX_FILE_NAME
 from statusbook.load.plaintext import markup_in_plain_text
-from statusbook.load.records import KeyPath, Source, discover, read_source
+from statusbook.load.records import KeyPath, Source, read_source, survey
 from statusbook.load.schema import RECORD, label, suggest
 from statusbook.markup import unsafe_markup
 from statusbook.model import (
@@ -62,8 +63,11 @@ class Validation:
 
 def validate_paths(paths: Sequence[Path] | None, catalog: Catalog, now: datetime) -> Validation:
     """Check the records under ``paths`` (default: the catalog's records folder)."""
-    files = discover(paths or [catalog.records_dir])
-    return validate_sources((read_source(path) for path in files), catalog, now)
+    found = survey(paths or [catalog.records_dir])
+    result = validate_sources((read_source(path) for path in found.files), catalog, now)
+    if found.skipped:
+        result.problems = sorted([*found.skipped, *result.problems], key=Problem.sort_key)
+    return result
 
 
 def validate_sources(sources: Iterable[Source], catalog: Catalog, now: datetime) -> Validation:
@@ -108,6 +112,14 @@ def check_record(
 
 def _check_file_name(source: Source, catalog: Catalog) -> None:
     name = source.path.name
+    if len(name) > MAX_FILE_NAME:
+        # The build derives longer names from the id; past ~250 bytes a filesystem refuses.
+        source.report(
+            "SB404",
+            f"the file name is {len(name)} characters long; it may be at most {MAX_FILE_NAME}",
+            "shorten the slug after the date to a few words (the title can stay long); "
+            "the id is part of every address of the record",
+        )
     match = FILE_NAME.match(name)
     fix = "name it incidents/YYYY/YYYY-MM-DD-short-slug.md (lowercase letters, digits and '-')"
     if match is None:
@@ -130,7 +142,7 @@ def _check_file_name(source: Source, catalog: Catalog) -> None:
 def _is_under(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return False
     return True
 
@@ -243,7 +255,8 @@ class _RecordRules:
             previous = at if previous is None else max(previous, at)
 
     def check_future(self) -> None:
-        limit = self.now + FUTURE_TOLERANCE
+        # A --now at the end of time has no tolerance left to add.
+        limit = self.now + min(FUTURE_TOLERANCE, datetime.max.replace(tzinfo=UTC) - self.now)
         candidates: list[tuple[KeyPath, Any]] = [
             ((key,), self.data.get(key)) for key in ("started", "resolved", "completed")
         ]

@@ -9,14 +9,16 @@ references) live in :mod:`statusbook.validate`.
 from __future__ import annotations
 
 import difflib
+import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
+from statusbook.load import limits
 from statusbook.load.durations import DURATION_PATTERN, parse_duration
 from statusbook.load.records import KeyPath
 from statusbook.model import (
@@ -32,8 +34,11 @@ from statusbook.model import (
 from statusbook.timeutil import TimestampError, parse_date, parse_timestamp, start_of_day
 
 EXTENSION_PREFIX = "x-"
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}(:?\d{2})?)$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+#: Years 20xx only: :data:`statusbook.load.limits.YEARS`, as a pattern can say it.
+TIMESTAMP_PATTERN = (
+    r"^20\d{2}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}(:?\d{2})?)$"
+)
+DATE_PATTERN = r"^20\d{2}-\d{2}-\d{2}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -108,8 +113,16 @@ class FieldType:
 
 @dataclass(frozen=True)
 class Text(FieldType):
+    """Text a reader sees. ``line`` for one line (a title, a name): no line breaks or tabs.
+
+    No text holds control characters: feeds and calendars cannot carry them (a bell in a
+    title once passed here and crashed the RSS writer), and no reader can see them. Sizes
+    are bounded (:mod:`statusbook.load.limits`) so every page stays quick to build.
+    """
+
     allow_empty: bool = False
     url: bool = False
+    line: bool = False
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, str):
@@ -119,6 +132,8 @@ class Text(FieldType):
             reporter.report(
                 "SB105", f"{label(at)} is empty", "write the text, or remove the key", at=at
             )
+            return INVALID
+        if not self._fits(value, at, reporter):
             return INVALID
         if self.url and not value.startswith(("https://", "http://")):
             reporter.report(
@@ -130,13 +145,66 @@ class Text(FieldType):
             return INVALID
         return value
 
+    @property
+    def max_bytes(self) -> int:
+        return limits.MAX_LINE_BYTES if self.line or self.url else limits.MAX_MESSAGE_BYTES
+
+    def _fits(self, value: str, at: KeyPath, reporter: Reporter) -> bool:
+        """SB006 for too long a text, SB106 for a character no text may hold."""
+        size = limits.utf8_size(value)
+        if size > self.max_bytes:
+            what = "one line" if self.line else "one text"
+            reporter.report(
+                "SB006",
+                f"{label(at)} is {size:,} bytes long; {what} may be at most {self.max_bytes:,}",
+                "shorten it: readers skim a status page; long material belongs in the body "
+                "or behind a link"
+                if not self.line
+                else "shorten it to a line",
+                at=at,
+            )
+            return False
+        index = limits.forbidden_character(value, "" if self.line else limits.MULTILINE)
+        if index is None:
+            return True
+        character = value[index]
+        if self.line and character in "\n\t":
+            message = (
+                f"{label(at)} must be one line, but holds {limits.describe_character(character)}"
+            )
+            fix = (
+                "write it on one line; a '>' or '|' block adds a line break at its end, "
+                "so use plain text, or '>-'"
+            )
+        else:
+            message = (
+                f"{label(at)} holds the control character {limits.describe_character(character)} "
+                f"(character {index + 1})"
+            )
+            fix = (
+                "remove it: escapes like \\a, \\x01 or \\0 in quoted text are invisible "
+                "characters that feeds and calendars cannot carry"
+            )
+        reporter.report("SB106", message, fix, at=at)
+        return False
+
     def json_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string"}
         if self.url:
             schema.update(format="uri", pattern="^https?://")
-        elif not self.allow_empty:
-            schema["pattern"] = r"\S"
+        else:
+            allowed = _LINE_CHARACTERS if self.line else _MESSAGE_CHARACTERS
+            schema["pattern"] = (
+                f"^{allowed}*$" if self.allow_empty else f"^{allowed}*\\S{allowed}*$"
+            )
+        schema["maxLength"] = self.max_bytes
         return schema
+
+
+#: What :class:`Text` allows, as JSON Schema patterns (no control characters; line breaks
+#: and tabs only in multi-line text).
+_LINE_CHARACTERS = r"[^\u0000-\u001f\u007f-\u009f]"
+_MESSAGE_CHARACTERS = r"[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]"
 
 
 #: Characters no plain URL contains: RFC 3986 leaves them out, and each one could end the
@@ -322,11 +390,13 @@ class Timestamp(FieldType):
             return _wrong_type(reporter, at, "a timestamp like 2026-11-20T14:05:00Z", value)
         if self.date_ok and len(value.strip()) == 10:
             try:
-                return start_of_day(parse_date(value))
+                return _in_range(start_of_day(parse_date(value)), value, at, reporter)
             except TimestampError:
                 pass
         try:
-            return parse_timestamp(value)
+            return _in_range(parse_timestamp(value), value, at, reporter)
+        except OverflowError:  # year 1 with +01:00 is before datetime.min in UTC
+            return _out_of_range(value, at, reporter)
         except TimestampError as error:
             if error.naive:
                 reporter.report(
@@ -353,13 +423,32 @@ class Timestamp(FieldType):
         return {"type": "string", "pattern": TIMESTAMP_PATTERN}
 
 
+def _in_range(instant: datetime, value: str, at: KeyPath, reporter: Reporter) -> Any:
+    """``instant``, or INVALID with SB207 outside :data:`limits.YEARS`."""
+    return instant if limits.in_range(instant) else _out_of_range(value, at, reporter)
+
+
+def _out_of_range(value: str, at: KeyPath, reporter: Reporter) -> _Invalid:
+    reporter.report(
+        "SB207",
+        f"{label(at)} {value!r} is outside the years {limits.YEARS}",
+        f"check the year: statusbook records instants from {limits.EARLIEST.date()} to "
+        f"{(limits.END - timedelta(days=1)).date()}",
+        at=at,
+    )
+    return INVALID
+
+
 @dataclass(frozen=True)
 class Day(FieldType):
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> date | _Invalid:
         if not isinstance(value, str):
             return _wrong_type(reporter, at, "a date like 2026-12-01", value)
         try:
-            return parse_date(value)
+            day = parse_date(value)
+            if not limits.in_range(start_of_day(day)):
+                return _out_of_range(value, at, reporter)
+            return day
         except TimestampError:
             reporter.report(
                 "SB201", f"{label(at)} {value!r} is not a date", "write it as 2026-12-01", at=at
@@ -378,12 +467,20 @@ class Number(FieldType):
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return _wrong_type(reporter, at, "a number", value)
-        if (self.minimum is not None and value < self.minimum) or (
-            self.maximum is not None and value > self.maximum
+        if (
+            not math.isfinite(value)
+            or (self.minimum is not None and value < self.minimum)
+            or (self.maximum is not None and value > self.maximum)
         ):
+            shown = value if math.isfinite(value) else "not a finite number"
             reporter.report(
-                "SB104",
-                f"{label(at)} is {value}; it must be between {self.minimum} and {self.maximum}",
+                "SB107",
+                f"{label(at)} is {shown}; it must be between {self.minimum:g} and {self.maximum:g}"
+                if self.minimum is not None and self.maximum is not None
+                else f"{label(at)} is {shown}",
+                f"write a number from {self.minimum:g} to {self.maximum:g}"
+                if self.minimum is not None and self.maximum is not None
+                else "write a finite number",
                 at=at,
             )
             return INVALID
@@ -621,6 +718,11 @@ def _variant(kind: Any) -> str | None:
 def _variant_fix(key: str, variant: str) -> str:
     if variant == "maintenance" and key == "resolved":
         return "maintenance records use 'completed:' for the actual end"
+    if variant == "maintenance" and key == "impact":
+        return (
+            "remove it: planned maintenance has no impact (it is counted as maintenance, not "
+            "downtime); if this was an unplanned outage, record it with an incident kind"
+        )
     if variant == "incident":
         return "remove it, or set 'kind: maintenance' if this is planned maintenance"
     return "remove it"
@@ -640,7 +742,7 @@ UPDATE = Object(
             required=True,
         ),
         "message": Field(Text(), "what customers read (Markdown)", required=True),
-        "author": Field(Text(), "who wrote the update"),
+        "author": Field(Text(line=True), "who wrote the update"),
         "components": Field(
             StatusMap(tuple(ComponentStatus)),
             "component statuses this update sets, e.g. api: partial_outage (operational when recovered)",
@@ -651,8 +753,8 @@ UPDATE = Object(
 
 ACTION_ITEM = Object(
     {
-        "title": Field(Text(), "what will be done", required=True),
-        "owner": Field(Text(), "who is accountable", required=True),
+        "title": Field(Text(line=True), "what will be done", required=True),
+        "owner": Field(Text(line=True), "who is accountable", required=True),
         "status": Field(
             Choice(ActionStatus), "open | in_progress | done | cancelled (default open)"
         ),
@@ -686,12 +788,14 @@ CORRECTION = Object(
 
 RECORD = Object(
     {
-        "title": Field(Text(), "a short headline customers understand", required=True),
+        "title": Field(Text(line=True), "a short headline customers understand", required=True),
         "kind": Field(Choice(Kind), "what sort of event this is", required=True),
         "impact": Field(
             Choice(Impact),
-            "overall impact: none | minor | major | critical (maintenance: default none)",
+            "overall impact: none | minor | major | critical (incidents only: maintenance is "
+            "planned, its impact none)",
             required="incident",
+            only_for="incident",
         ),
         "components": Field(
             StatusMap(tuple(IMPAIRED_STATUSES)),
@@ -706,7 +810,7 @@ RECORD = Object(
             "when the incident was resolved and components recovered",
             only_for="incident",
         ),
-        "manager": Field(Text(), "the incident manager running the response"),
+        "manager": Field(Text(line=True), "the incident manager running the response"),
         "scheduled_start": Field(
             Timestamp(),
             "planned start of the maintenance",
@@ -741,8 +845,8 @@ RECORD = Object(
 COMPONENT = Object(
     {
         "id": Field(Identifier(), "stable id used in records, e.g. api", required=True),
-        "name": Field(Text(), "display name", required=True),
-        "description": Field(Text(), "one line shown to customers"),
+        "name": Field(Text(line=True), "display name", required=True),
+        "description": Field(Text(line=True), "one line shown to customers"),
         "group": Field(Identifier(), "id of the group it belongs to"),
         "sla": Field(Number(0, 100), "promised availability in percent, e.g. 99.9"),
         "monitored_since": Field(
@@ -757,19 +861,19 @@ COMPONENT = Object(
 GROUP = Object(
     {
         "id": Field(Identifier(), "stable id", required=True),
-        "name": Field(Text(), "display name", required=True),
-        "description": Field(Text(), "one line shown to customers"),
+        "name": Field(Text(line=True), "display name", required=True),
+        "description": Field(Text(line=True), "one line shown to customers"),
     },
     doc="A heading that groups components.",
 )
 
 SITE = Object(
     {
-        "name": Field(Text(), "the status page's name", required=True),
+        "name": Field(Text(line=True), "the status page's name", required=True),
         "url": Field(Url(base=True), "public address of the published site"),
-        "language": Field(Text(), "site language: en or id"),
+        "language": Field(Text(line=True), "site language: en or id"),
         "time_zone": Field(
-            Text(), "IANA zone for calendar periods and displayed times (default UTC)"
+            Text(line=True), "IANA zone for calendar periods and displayed times (default UTC)"
         ),
         "edit_url": Field(Url(), "prefix for 'edit this record' links"),
     },
@@ -874,7 +978,8 @@ CATALOG = Object(
     {
         "site": Field(SITE, "site settings", required=True),
         "records": Field(
-            Text(), "folder of incident records, relative to this file (default incidents)"
+            Text(line=True),
+            "folder of incident records, relative to this file (default incidents)",
         ),
         "sla": Field(SLA_POLICY, "how downtime counts"),
         "groups": Field(ListOf(GROUP), "component groups, in display order"),
