@@ -151,6 +151,10 @@ class _Collect:
         self.sink = sink
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.sink.lock:
+            answers = self.sink.answers.get(envelope.rcpt_tos[0], [])
+            if answers:
+                return answers.pop(0)  # a scripted refusal, e.g. "451 try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         with self.sink.lock:
@@ -165,6 +169,8 @@ class Smtpd:
 
     def __init__(self) -> None:
         self.received: list[Received] = []
+        #: Answers to give, in turn, instead of accepting mail to an address.
+        self.answers: dict[str, list[str]] = {}
         self.lock = threading.Lock()
         self.port = free_port()
         self.controller = Controller(_Collect(self), hostname="127.0.0.1", port=self.port)
@@ -276,10 +282,15 @@ class Service:
             headers["Origin"] = origin
         return self.client.post(path, data=data, headers=headers, **kwargs)
 
-    def subscribe(self, email_address: str, *components: str, **extra: str) -> httpx.Response:
-        return self.post(
-            "/subscribe", {"email": email_address, "component": list(components), **extra}
-        )
+    def subscribe(
+        self,
+        email_address: str,
+        *components: str,
+        headers: dict[str, str] | None = None,
+        **extra: str,
+    ) -> httpx.Response:
+        form = {"email": email_address, "component": list(components), **extra}
+        return self.post("/subscribe", form, headers=headers or {})
 
     def event(
         self, body: dict[str, Any], *, stamp: int | None = None, secret: str = SHARED_SECRET

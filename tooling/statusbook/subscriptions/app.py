@@ -247,7 +247,7 @@ class Service:
             log.info("subscribe: an address over its limit; no mail sent")
             return
         self.store.request(kind, address, components, self.clock())
-        log.info("subscribe: a %s confirmation was queued", kind.value)
+        log.info("subscribe: confirmation queued (%s)", kind.value)
         if self.worker is not None:
             self.worker.wake()
 

@@ -368,12 +368,14 @@ class Store:
         ``None`` when the event was recorded before: nothing is queued twice.
         """
         with self._tx() as db:
+            # RETURNING, not rowcount: what drivers report for ON CONFLICT differs.
             created = db.execute(
                 self._insert(events)
                 .values(id=event_id, kind=kind, received_at=now, payload=payload, recipients=0)
                 .on_conflict_do_nothing(index_elements=["id"])
-            ).rowcount
-            if not created:
+                .returning(events.c.id)
+            ).first()
+            if created is None:
                 return None
             follows: ColumnElement[bool] = subscribers.c.all_components.is_(True)
             if components:
@@ -433,8 +435,9 @@ class Store:
                 self._insert(seen_signatures)
                 .values(digest=digest, seen_at=now)
                 .on_conflict_do_nothing(index_elements=["digest"])
-            ).rowcount
-            return not created
+                .returning(seen_signatures.c.digest)
+            ).first()
+            return created is None
 
     def hit(self, bucket: str, slot: int) -> int:
         """Count one request in ``bucket`` during ``slot``; the count so far."""

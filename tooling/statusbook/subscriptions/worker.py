@@ -264,7 +264,11 @@ class Worker:
             self._failed(job, owner, f"internal error ({type(error).__name__})", permanent=False)
             return
         if not self.store.sent(job, owner, self.clock()):
-            log.warning("delivery %s was sent, but its lease had passed to another worker", job.id)
+            log.warning(
+                "delivery %s was sent, but is no longer queued as this worker's (its subscriber "
+                "left, a newer link replaced it, or its lease passed to another worker)",
+                job.id,
+            )
 
     def _failed(self, job: Job, owner: str, reason: str, *, permanent: bool) -> None:
         retry = self.settings.retry
