@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 HANG = "hang"
+#: Answer 200 after this many seconds (a receiver that takes its time).
+SLOW = "slow:"
 Answer = int | tuple[int, dict[str, str]] | str
 
 
@@ -46,6 +48,9 @@ class Hooks:
                     hooks._release.wait(10)
                     self.close_connection = True
                     return
+                if isinstance(answer, str) and answer.startswith(SLOW):
+                    hooks._release.wait(float(answer.removeprefix(SLOW)))
+                    answer = 200
                 status, headers = answer if isinstance(answer, tuple) else (answer, {})
                 self.send_response(int(status))
                 for key, value in headers.items():

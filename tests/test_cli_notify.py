@@ -323,3 +323,33 @@ def test_a_moved_catalog_is_followed_and_said(history, hooks, project):
     )
     _only_the_resolution(result, hooks)
     assert "at main the catalog was statusbook.yml" in result.stderr
+
+
+def test_two_runs_at_once_send_each_message_once(repo, hooks, project, monkeypatch):
+    """A run whose messages are still in flight holds the sent-log: a second run started
+    meanwhile waits for it and then finds everything sent."""
+    import os
+    import subprocess
+    import sys
+
+    from .hooks import SLOW
+
+    monkeypatch.setenv("TEST_HOOK_CHAT", hooks.script(f"/slow/{TOKEN}", f"{SLOW}0.8"))
+    command = [sys.executable, "-m", "statusbook", "notify", "--base", "main", "--now", NOW]
+    runs = [
+        subprocess.Popen(
+            command,
+            cwd=project.root,
+            env=dict(os.environ),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=60) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert len(hooks.received(f"/slow/{TOKEN}")) == 1
+    assert len(hooks.received(f"/json/{TOKEN}")) == 2  # the incident and its component
+    said = "".join(out for out, _err in outputs)
+    assert "3 messages sent" in said and "3 sent before" in said

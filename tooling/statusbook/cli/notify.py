@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -20,9 +21,10 @@ from statusbook.cli.common import (
     parse_now,
 )
 from statusbook.derive.snapshot import derive
+from statusbook.io.atomic import locked
 from statusbook.io.git import GitError
 from statusbook.load.rules import validate_paths
-from statusbook.model import Catalog, Webhook
+from statusbook.model import Catalog, Subscriptions, Webhook
 from statusbook.notifications.delivery import (
     Outcome,
     Redactor,
@@ -145,13 +147,60 @@ def notify(
             "(add them under 'notifications: webhooks:' in the catalog)"
         )
         sys.exit(EXIT_OK)
+    state_file = state_path or _default_state(catalog)
+    if dry_run:
+        _preview(messages + for_service, _sent_log(state_file), redact)
+        sys.exit(EXIT_OK)
+    policy = RetryPolicy(timeout=timeout, retries=retries, backoff=backoff, budget=retry_budget)
+    # One run at a time per sent-log: a second run waits for the first to finish and then
+    # finds its messages recorded, so a message still in flight is never sent twice.
     try:
-        log = SentLog.load(state_path or _default_state(catalog))
+        with locked(state_file.with_name(state_file.name + ".run"), timeout=RUN_WAIT):
+            report = _deliver(
+                Outgoing(messages, urls, for_service, service, secret),
+                _sent_log(state_file),
+                instant,
+                policy,
+                redact,
+            )
+    except TimeoutError as error:
+        raise ConfigurationError(f"another statusbook notify is still running: {error}") from None
+    summary = (
+        f"{_count(report.count('sent'), 'message')} sent, {report.count('failed')} failed"
+        f", {report.count('held')} held back, {report.count('already')} sent before"
+    )
+    click.echo(redact(summary))
+    sys.exit(EXIT_PROBLEMS if report.failed else EXIT_OK)
+
+
+#: How long a run waits for another run over the same sent-log (a run that spends every
+#: retry budget on several webhooks takes minutes, not hours).
+RUN_WAIT = 15 * 60.0
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What one run sends: messages to the catalog's webhooks, and to the service."""
+
+    messages: list[Message]
+    urls: dict[str, str]
+    for_service: list[Message]
+    service: Subscriptions | None
+    secret: bytes | None
+
+
+def _sent_log(path: Path) -> SentLog:
+    try:
+        return SentLog.load(path)
     except StateError as error:
         raise ConfigurationError(str(error)) from None
-    if dry_run:
-        _preview(messages + for_service, log, redact)
-        sys.exit(EXIT_OK)
+
+
+def _deliver(
+    outgoing: Outgoing, log: SentLog, instant: datetime, policy: RetryPolicy, redact: Redactor
+) -> Report:
+    """The webhooks first, then readers' own subscriptions: each event once to the service,
+    signed."""
 
     def show(outcome: Outcome) -> None:
         if outcome.result == "already":
@@ -161,32 +210,31 @@ def notify(
             line += f": {outcome.detail}"
         click.echo(redact(line), err=not outcome.ok)
 
-    policy = RetryPolicy(timeout=timeout, retries=retries, backoff=backoff, budget=retry_budget)
     try:
         report = deliver(
-            messages, urls, log, now=instant, policy=policy, redact=redact, on_outcome=show
+            outgoing.messages,
+            outgoing.urls,
+            log,
+            now=instant,
+            policy=policy,
+            redact=redact,
+            on_outcome=show,
         )
-        if service is not None and secret is not None:
-            # Readers' own subscriptions: each event once to the service, signed.
+        if outgoing.service is not None and outgoing.secret is not None:
             to_service = deliver(
-                for_service,
-                urls_for(service),
+                outgoing.for_service,
+                urls_for(outgoing.service),
                 log,
                 now=instant,
                 policy=policy,
-                transport=SignedTransport(secret),
+                transport=SignedTransport(outgoing.secret),
                 redact=redact,
                 on_outcome=show,
             )
             report = Report(report.outcomes + to_service.outcomes)
     except StateError as error:
         raise ConfigurationError(redact(str(error))) from None
-    summary = (
-        f"{_count(report.count('sent'), 'message')} sent, {report.count('failed')} failed"
-        f", {report.count('held')} held back, {report.count('already')} sent before"
-    )
-    click.echo(redact(summary))
-    sys.exit(EXIT_PROBLEMS if report.failed else EXIT_OK)
+    return report
 
 
 def _base(catalog: Catalog, revision: str) -> tuple[dict[Path, bytes], datetime]:
