@@ -132,7 +132,7 @@ ENGLISH = {
         {
             "Scheduled for": "21 Nov 2026, 11:00 UTC – 13:00 UTC",
             "Started": "21 Nov 2026, 11:00 UTC",
-            "Affected components": "API: 🔧 Under maintenance",
+            "Affected components": "API: \u2692\ufe0e Under maintenance",
         },
     ),
     "2026-11-20-finished": (

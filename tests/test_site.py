@@ -61,25 +61,60 @@ def test_components_are_grouped_in_catalog_order(site):
     assert groups == ["Core platform", "Data", "Delivery"]
 
 
-def test_each_component_has_ninety_daily_bars_with_labels(site):
-    rows = component_rows(page(site, "/"))
+def bar_days(bar) -> int:
+    """How many days one element of the bars covers (a run of quiet days is several)."""
+    match = re.search(r"--n:(\d+)", bar.get("style", ""))
+    return int(match.group(1)) if match else 1
+
+
+def test_each_component_has_ninety_daily_bars_each_a_link_to_its_day(site):
+    home = page(site, "/")
+    rows = component_rows(home)
     for row in rows.values():
         bars = row.select("ol.sb-bars > li")
-        assert len(bars) == 90
+        assert sum(bar_days(bar) for bar in bars) == 90
         assert row.select_one("ol.sb-bars")["data-first"] == "2026-08-24"  # 89 days before today
-    # Days with trouble carry their label in the HTML; clean days are bare (script labels them).
-    api_bars = rows["api"].select("ol.sb-bars > li")
-    api_days = {bar["title"].split(":")[0]: bar for bar in api_bars if bar.get("title")}
-    assert list(api_days) == ["2 Sep 2026", "21 Nov 2026"]
-    assert api_bars[-1]["title"].startswith("21 Nov 2026")
-    # 2 Sep: 37 min major + 75 min partial × 0.3 = 59 min 30 s of downtime.
-    assert api_days["2 Sep 2026"]["title"].startswith("2 Sep 2026: 59 min downtime")
-    assert "Outage of API, dashboard and webhooks" in api_days["2 Sep 2026"]["title"]
-    assert "sb-day--partial" in api_days["2 Sep 2026"]["class"]
-    one_september = api_bars[(datetime(2026, 9, 1) - datetime(2026, 8, 24)).days]
-    assert not one_september.attrs  # a clean day: green, no label until script adds one
-    # Search was launched in June: before that its bars say so rather than claim uptime.
-    assert not rows["search"].select("li.sb-day--none")
+        assert all(bar.select_one("a[href] .sb-sr") for bar in bars)  # named links, no script
+    api = rows["api"].select("ol.sb-bars > li")
+    days = {text(bar).split(":")[0]: bar for bar in api}
+    assert list(days) == [
+        "24 Aug 2026 – 1 Sep 2026",
+        "2 Sep 2026",
+        "3 Sep 2026 – 22 Oct 2026",  # split where a phone's 30 days begin
+        "23 Oct 2026 – 20 Nov 2026",
+        "21 Nov 2026",
+    ]
+    # 2 Sep: 37 min major + 75 min partial × 0.3 = 59 min 30 s of downtime; the colour is
+    # the worst status of the day, however short.
+    september = days["2 Sep 2026"]
+    assert text(september) == (
+        "2 Sep 2026: Major outage, 59 min downtime — "
+        "Outage of API, dashboard and webhooks in the EU region"
+    )
+    assert "sb-day--major" in september["class"]
+    assert september.a["href"] == "components/api/#day-2026-09-02"
+    assert text(days["3 Sep 2026 – 22 Oct 2026"]) == "3 Sep 2026 – 22 Oct 2026: no downtime"
+    assert bar_days(days["3 Sep 2026 – 22 Oct 2026"]) == 50
+    assert [("sb-early" in bar["class"]) for bar in api] == [True, True, True, False, False]
+    # Webhooks were degraded on 21 Nov and in partial outage on 2 Sep (its worst that day).
+    webhooks = {text(b).split(":")[0]: b["class"] for b in rows["webhooks"].select("ol.sb-bars > li")}
+    assert "sb-day--degraded" in webhooks["21 Nov 2026"]
+    # The legend says what each colour means, in words.
+    legend = text(home.select_one(".sb-legend"))
+    for words in ("Operational", "Degraded performance", "Partial outage", "Major outage"):
+        assert words in legend
+
+
+def test_every_bar_links_to_its_entry_on_the_component_page(site):
+    home = component_rows(page(site, "/"))["api"]
+    component = page(site, "/components/api/")
+    for bar in home.select("ol.sb-bars > li > a"):
+        anchor = bar["href"].split("#")[1]
+        entry = component.select_one(f"ol.sb-days > li#{anchor}")
+        assert entry is not None, anchor
+        assert text(entry).split(":")[0] == text(bar).split(":")[0]
+    # On the component page the bars link to the list below.
+    assert {a["href"][0] for a in component.select("ol.sb-bars a")} == {"#"}
 
 
 def test_ninety_day_uptime_is_shown_per_component(site):
@@ -95,16 +130,22 @@ def test_ninety_day_uptime_is_shown_per_component(site):
     assert text(rows["auth"].select_one(".sb-bars__percent")) == "100% uptime over 90 days"
 
 
-def test_days_with_incidents_are_listed_as_text_for_screen_readers(site):
+def test_days_with_incidents_are_listed_once_each_on_the_component_page(site):
     api = component_rows(page(site, "/"))["api"]
-    assert api.select_one("ol.sb-bars")["aria-hidden"] == "true"
     link = api.select_one("p.sb-trouble a")
     assert (text(link), link["href"]) == ("Days with incidents: 2", "components/api/")
     component = page(site, "/components/api/")
-    items = [text(li) for li in component.select("details.sb-trouble li")]
-    assert len(items) == 2
-    assert items[0].startswith("21 Nov 2026:") and "Elevated error rates on the API" in items[0]
-    assert items[1].startswith("2 Sep 2026: 59 min downtime")
+    items = [text(li) for li in component.select("ol.sb-days > li")]
+    assert items[0] == (
+        "21 Nov 2026: Major outage, 1 h 25 min downtime: Elevated error rates on the API"
+    )
+    assert items[-1] == "24 Aug 2026 – 1 Sep 2026: no downtime"
+    assert sum(item.count("Outage of API, dashboard and webhooks") for item in items) == 1
+    titles = component.select("ol.sb-days a")
+    assert [a["href"] for a in titles] == [
+        "../../incidents/2026-11-21-api-elevated-error-rates/",
+        "../../incidents/2026-09-02-eu-region-outage/",
+    ]
 
 
 def test_active_incident_shows_its_latest_update(site):
@@ -215,13 +256,26 @@ def test_uptime_page_flags_sla_breaches(site):
     assert text(november.select_one(".sb-verdict")) == "… On track"  # degraded only: no downtime
 
 
+def test_uptime_page_shows_twelve_months_at_a_glance(site):
+    api = page(site, "/uptime/").select_one("section[aria-labelledby=sla-api]")
+    now = text(api.select_one(".sb-sla__now"))
+    assert now == "SLA target: 99.95% This month: ✕ Breached Error budget left: none, 1 h 03 min over"
+    months = api.select("ol.sb-months > li")
+    assert len(months) == 12
+    assert text(months[0]) == "Dec December 2025: 100% ✓ Met"  # oldest first, left to right
+    assert "sb-month--breached" in months[-3]["class"]  # September
+    assert text(months[-1]).endswith("99.70% ✕ Breached")
+    assert api.select_one("details.sb-sla__detail table.sb-sla-table") is not None
+    assert not api.select(".md-typeset__scrollwrap")  # nothing to scroll sideways
+
+
 def test_component_page_lists_its_incidents(site):
     webhooks = page(site, "/components/webhooks/")
     assert text(webhooks.select_one("h1")) == "Webhooks"
     titles = [text(a) for a in webhooks.select(".sb-incident__title a")]
     assert titles[0] == "Elevated error rates on the API"
     assert "Some webhooks were delivered twice" in titles
-    assert len(webhooks.select("ol.sb-bars > li")) == 90
+    assert sum(bar_days(bar) for bar in webhooks.select("ol.sb-bars > li")) == 90
 
 
 def test_no_request_leaves_the_site(site):

@@ -248,6 +248,24 @@ _EN = {
     "footer.made_with": "Made with",
     "palette.to_dark": "Switch to dark mode",
     "palette.to_light": "Switch to light mode",
+    # Daily bars and their legend, the uptime strip, the page noticing new data.
+    "uptime.date_range": "{first} – {last}",
+    "uptime.day_status": "{date}: {status}",
+    "uptime.fact_downtime": "{downtime} downtime",
+    "uptime.fact_degraded": "degraded for {duration}",
+    "uptime.fact_maintenance": "maintenance for {duration}",
+    "uptime.legend": "Each bar is a day, coloured by its worst status:",
+    "uptime.legend_none": "Not monitored yet",
+    "uptime.day_by_day": "Day by day",
+    "uptime.day_details": "Details",
+    "uptime.months_label": "Monthly uptime of {component}, last 12 months",
+    "uptime.month_detail": "Month by month",
+    "uptime.this_month": "This month",
+    "uptime.budget_left": "Error budget left",
+    "uptime.budget_of": "{left} of {total}",
+    "uptime.overspent": "none, {over} over",
+    "live.updated": "There is new information since this page was loaded.",
+    "live.reload": "Reload",
 }
 
 _ID = {
@@ -483,6 +501,24 @@ _ID = {
     "footer.made_with": "Dibuat dengan",
     "palette.to_dark": "Beralih ke mode gelap",
     "palette.to_light": "Beralih ke mode terang",
+    # Daily bars and their legend, the uptime strip, the page noticing new data.
+    "uptime.date_range": "{first} – {last}",
+    "uptime.day_status": "{date}: {status}",
+    "uptime.fact_downtime": "gangguan {downtime}",
+    "uptime.fact_degraded": "kinerja menurun selama {duration}",
+    "uptime.fact_maintenance": "pemeliharaan selama {duration}",
+    "uptime.legend": "Setiap batang adalah satu hari, berwarna menurut status terburuknya:",
+    "uptime.legend_none": "Belum dipantau",
+    "uptime.day_by_day": "Hari demi hari",
+    "uptime.day_details": "Rincian",
+    "uptime.months_label": "Ketersediaan bulanan {component}, 12 bulan terakhir",
+    "uptime.month_detail": "Rincian per bulan",
+    "uptime.this_month": "Bulan ini",
+    "uptime.budget_left": "Sisa anggaran gangguan",
+    "uptime.budget_of": "{left} dari {total}",
+    "uptime.overspent": "habis, lebih {over}",
+    "live.updated": "Ada informasi baru sejak halaman ini dimuat.",
+    "live.reload": "Muat ulang",
 }
 
 TABLES = {"en": _EN, "id": _ID}

@@ -38,8 +38,8 @@ from statusbook.render.pages.views import (
     ComponentRow,
     IncidentSummary,
     Label,
+    LegendEntry,
     SlaCell,
-    TroubleDay,
     UptimePage,
     UptimeRow,
 )
@@ -49,9 +49,15 @@ from statusbook.render.urls import component_url, incident_url
 UPTIME_MONTHS = 12
 #: How many incidents a component page lists before pointing at the history.
 COMPONENT_INCIDENTS = 50
-#: Weighted downtime in a day above which its bar turns from "minor" to "partial" and
-#: "major". A colour ramp like Statuspage's: a few minutes is not an outage-red day.
-BAR_THRESHOLDS = (15 * 60, 2 * 60 * 60)
+#: A bar's colour is the worst status of its day (the legend says so), never an amount of
+#: downtime: a component in major outage has a red bar, however short the outage.
+_LEVELS = {
+    ComponentStatus.OPERATIONAL: "operational",
+    ComponentStatus.DEGRADED_PERFORMANCE: "degraded",
+    ComponentStatus.PARTIAL_OUTAGE: "partial",
+    ComponentStatus.MAJOR_OUTAGE: "major",
+    ComponentStatus.UNDER_MAINTENANCE: "maintenance",
+}
 _VERDICTS = {
     SlaStatus.MET: ("met", "uptime.met", "✓"),
     SlaStatus.BREACHED: ("breached", "uptime.breached", "✕"),
@@ -59,6 +65,13 @@ _VERDICTS = {
     SlaStatus.NO_DATA: ("no_data", "uptime.no_data", ""),
     SlaStatus.NO_TARGET: ("no_target", "uptime.no_sla", ""),
 }
+
+
+def bar_legend(labels: Labels) -> tuple[LegendEntry, ...]:
+    """What each colour of the bars means: the worst status of the day."""
+    entries = [LegendEntry(level, labels.status(status).text) for status, level in _LEVELS.items()]
+    entries.append(LegendEntry("none", labels.t("uptime.legend_none")))
+    return tuple(entries)
 
 
 def uptime_months(snapshot: Snapshot) -> list[Period]:
@@ -94,19 +107,7 @@ class ComponentViews:
 
     def _row(self, component: Component) -> ComponentRow:
         days = self.series[component.id]
-        bars = tuple(self._bar(day, component.monitored_since) for day in days)
-        trouble = tuple(
-            TroubleDay(
-                bar.title,
-                tuple(
-                    (self.snapshot.by_id[i].record.title, incident_url(i))
-                    for i in day.incident_ids
-                    if i in self.snapshot.by_id
-                ),
-            )
-            for bar, day in zip(bars, days, strict=True)
-            if day.incident_ids
-        )
+        bars = self._bars(days, component.monitored_since)
         return ComponentRow(
             id=component.id,
             name=component.name,
@@ -118,8 +119,73 @@ class ComponentViews:
                 self._figure(self.timelines[component.id], count)
                 for count in (SERIES_DAYS, PHONE_DAYS)
             ),
-            trouble_days=tuple(reversed(trouble)),
+            trouble_days=sum(1 for day in days if day.incident_ids),
         )
+
+    def _bars(self, days: Sequence[Day], monitored_since: datetime) -> tuple[Bar, ...]:
+        """Each day with something to tell on its own; quiet days in runs, split where a
+        phone's shorter strip begins so that CSS can hide the earlier ones."""
+        phone_start = len(days) - PHONE_DAYS
+        bars: list[Bar] = []
+        run: list[tuple[int, Day, str]] = []
+
+        def close_run() -> None:
+            if run:
+                bars.append(
+                    self._quiet_run([day for _, day, _ in run], run[0][2], run[0][0] < phone_start)
+                )
+                run.clear()
+
+        for index, day in enumerate(days):
+            level = self._level(day, monitored_since)
+            quiet = level in ("operational", "none") and not day.incident_ids
+            if not quiet or (run and (run[0][2] != level or index == phone_start)):
+                close_run()
+            if quiet:
+                run.append((index, day, level))
+            else:
+                bars.append(self._day(day, level, index < phone_start))
+        close_run()
+        return tuple(bars)
+
+    def _level(self, day: Day, monitored_since: datetime) -> str:
+        if day.uptime.period.end <= monitored_since:
+            return "none"
+        return _LEVELS[day.worst_status]
+
+    def _quiet_run(self, days: Sequence[Day], level: str, early: bool) -> Bar:
+        t = self.t
+        first, last = days[0].uptime.period.start, days[-1].uptime.period.start
+        dates = (
+            t.date(first)
+            if len(days) == 1
+            else t("uptime.date_range", first=t.date(first), last=t.date(last))
+        )
+        key = "uptime.not_monitored" if level == "none" else "uptime.day_clean"
+        return Bar(days[0].day.isoformat(), len(days), level, t(key, date=dates), early=early)
+
+    def _day(self, day: Day, level: str, early: bool) -> Bar:
+        t = self.t
+        facts = []
+        downtime = int(day.uptime.downtime_seconds)
+        if downtime > 0:
+            facts.append(t("uptime.fact_downtime", downtime=t.duration(downtime)))
+        if day.degraded_performance_seconds:
+            facts.append(
+                t("uptime.fact_degraded", duration=t.duration(day.degraded_performance_seconds))
+            )
+        if day.maintenance_seconds:
+            facts.append(t("uptime.fact_maintenance", duration=t.duration(day.maintenance_seconds)))
+        status = self.labels.status(day.worst_status).text
+        text = t("uptime.day_status", date=t.date(day.uptime.period.start), status=status)
+        if facts:
+            text += ", " + ", ".join(facts)
+        incidents = tuple(
+            (self.snapshot.by_id[i].record.title, incident_url(i))
+            for i in day.incident_ids
+            if i in self.snapshot.by_id
+        )
+        return Bar(day.day.isoformat(), 1, level, text, incidents, early)
 
     def _figure(self, timeline: ComponentTimeline, count: int) -> BarsFigure:
         shown = self.days[-count:]
@@ -131,40 +197,6 @@ class ComponentViews:
             else self.t("uptime.no_data")
         )
         return BarsFigure(count, self.t("uptime.days_ago", days=count), text)
-
-    def _bar(self, day: Day, monitored_since: datetime) -> Bar:
-        t = self.t
-        label = t.date(day.uptime.period.start)
-        downtime = day.uptime.downtime_seconds
-        if day.uptime.period.end <= monitored_since:
-            return Bar(day.day.isoformat(), "none", t("uptime.not_monitored", date=label))
-        if downtime > 0:
-            level = (
-                "minor"
-                if downtime <= BAR_THRESHOLDS[0]
-                else "partial"
-                if downtime <= BAR_THRESHOLDS[1]
-                else "major"
-            )
-            title = t("uptime.day_down", date=label, downtime=t.duration(int(downtime)))
-        elif day.degraded_performance_seconds:
-            level = "degraded"
-            duration = t.duration(day.degraded_performance_seconds)
-            title = t("uptime.day_degraded", date=label, duration=duration)
-        elif day.maintenance_seconds:
-            level = "maintenance"
-            duration = t.duration(day.maintenance_seconds)
-            title = t("uptime.day_maintenance", date=label, duration=duration)
-        else:
-            level, title = "operational", t("uptime.day_clean", date=label)
-        titles = [
-            self.snapshot.by_id[i].record.title
-            for i in day.incident_ids
-            if i in self.snapshot.by_id
-        ]
-        if titles:
-            title += " — " + "; ".join(titles)
-        return Bar(day.day.isoformat(), level, title)
 
     # --- the uptime page -----------------------------------------------------------------
 
@@ -192,21 +224,35 @@ class ComponentViews:
         return UptimeRow(self.rows[component.id], target, windows, cells)
 
     def _sla_cell(self, result: SlaResult) -> SlaCell:
+        t = self.t
         uptime = result.uptime
         value, key, icon = _VERDICTS[result.status]
-        budget = "—"
-        if result.budget is not None and result.budget.used_percent is not None:
-            budget = self.t.percent(float(result.budget.used_percent), 0)
         local = uptime.period.start.astimezone(self.labels.zone)
         downtime = uptime.downtime_seconds
         return SlaCell(
-            period=self.t.month(local.year, local.month),
-            uptime=self.labels.percent(uptime.percent) or self.t("uptime.no_data"),
-            target="—" if result.target is None else self.t.percent(float(result.target), 2),
-            verdict=Label(value, self.t(key), icon),
-            budget=budget,
-            downtime=self.t.duration(int(downtime)) if downtime else "—",
+            key=f"{local.year}-{local.month:02d}",
+            period=t.month(local.year, local.month),
+            short=t.short_months[local.month - 1],
+            year=str(local.year),
+            uptime=self.labels.percent(uptime.percent) or t("uptime.no_data"),
+            verdict=Label(value, t(key), icon),
+            budget_left=self._budget_left(result),
+            downtime=t.duration(int(downtime)) if downtime else "—",
             in_progress=not uptime.period.is_complete(self.snapshot.now),
+        )
+
+    def _budget_left(self, result: SlaResult) -> str:
+        """What is left of the period's error budget, or by how much it is overspent."""
+        budget, t = result.budget, self.t
+        if budget is None or budget.total_seconds <= 0 or result.status is SlaStatus.NO_DATA:
+            return "—"
+        remaining = budget.remaining_seconds
+        if remaining < 0:
+            return t("uptime.overspent", over=t.duration(int(-remaining)))
+        return t(
+            "uptime.budget_of",
+            left=t.duration(int(remaining)),
+            total=t.duration(int(budget.total_seconds)),
         )
 
     def uptime_page(self) -> UptimePage:
@@ -241,4 +287,5 @@ class ComponentViews:
             monitored_since=t("component.monitored_since", date=t.date(component.monitored_since)),
             incidents=tuple(touching[:COMPONENT_INCIDENTS]),
             more=len(touching) > COMPONENT_INCIDENTS,
+            legend=bar_legend(self.labels),
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from statusbook.derive.snapshot import Snapshot
+from statusbook.model import ComponentStatus
+from statusbook.render.pages.components import bar_legend
 from statusbook.render.pages.labels import INDICATOR_ICONS, Labels
 from statusbook.render.pages.views import (
     ComponentRow,
@@ -38,6 +40,13 @@ def home_page(
         maintenance_next=tuple(summaries[s.id] for s in snapshot.maintenance_next),
         recent=tuple(summaries[s.id] for s in past[:RECENT_INCIDENTS]),
         last_updated=labels.moment(snapshot.now),
+        legend=bar_legend(labels),
+        # Every status and banner in words, for the script that updates the page in place.
+        statuses=tuple(labels.status(status) for status in ComponentStatus),
+        banners=tuple(
+            Label(indicator, labels.t(f"banner.{indicator}"), icon)
+            for indicator, icon in INDICATOR_ICONS.items()
+        ),
     )
 
 

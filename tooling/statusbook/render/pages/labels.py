@@ -14,14 +14,23 @@ from statusbook.render import wording
 from statusbook.render.pages.views import Label, Moment
 from statusbook.timeutil import format_timestamp
 
+#: Icons are text symbols that common fonts carry (no emoji: where no emoji font is
+#: installed an emoji is an empty box). U+FE0E asks for the symbol's text form.
+MAINTENANCE_ICON = "\u2692\ufe0e"
 STATUS_ICONS = {
     ComponentStatus.OPERATIONAL: "✓",
-    ComponentStatus.UNDER_MAINTENANCE: "🔧",
+    ComponentStatus.UNDER_MAINTENANCE: MAINTENANCE_ICON,
     ComponentStatus.DEGRADED_PERFORMANCE: "▲",
     ComponentStatus.PARTIAL_OUTAGE: "◆",
     ComponentStatus.MAJOR_OUTAGE: "✕",
 }
-INDICATOR_ICONS = {"none": "✓", "minor": "▲", "major": "◆", "critical": "✕", "maintenance": "🔧"}
+INDICATOR_ICONS = {
+    "none": "✓",
+    "minor": "▲",
+    "major": "◆",
+    "critical": "✕",
+    "maintenance": MAINTENANCE_ICON,
+}
 _CLOSED_ICON, _OPEN_ICON = "✓", "●"
 
 

@@ -41,15 +41,36 @@ class Fact:
 
 @dataclass(frozen=True)
 class Bar:
+    """A stretch of the daily bars: one day with something to tell, or a run of quiet days
+    (every day clean, or every day before monitoring began) drawn as that many bars.
+
+    Each is one link in the page, to its entry in the component page's list of days, so
+    every day is reachable by tap and keyboard without script; runs keep a 90-day strip
+    from being 90 links."""
+
+    #: The first day (ISO date, in the site's zone); the anchor is ``day-<day>``.
     day: str
+    #: How many days it covers (more than one only for quiet runs).
+    days: int
+    #: ``operational``, ``degraded``, ``partial``, ``major``, ``maintenance`` or ``none``
+    #: (not monitored yet): the worst status of the day, as the legend says.
     level: str
-    title: str
+    #: The date or dates, the status and the figures: "2 Sep 2026: Partial outage, 59 min downtime".
+    text: str
+    #: ``(title, url)`` of each record that impaired the component that day.
+    incidents: tuple[tuple[str, str], ...] = ()
+    #: Before the most recent days a phone shows.
+    early: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return f"day-{self.day}"
 
 
 @dataclass(frozen=True)
-class TroubleDay:
+class LegendEntry:
+    level: str
     text: str
-    incidents: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -69,10 +90,12 @@ class ComponentRow:
     description: str | None
     status: Label
     url: str
+    #: Oldest first; together they cover every day of the series.
     bars: tuple[Bar, ...]
     #: Wide screens first (every bar), then narrow ones (the most recent bars).
     figures: tuple[BarsFigure, ...]
-    trouble_days: tuple[TroubleDay, ...]
+    #: How many days had an incident or maintenance touching the component.
+    trouble_days: int
 
 
 @dataclass(frozen=True)
@@ -159,6 +182,9 @@ class HomePage:
     maintenance_next: tuple[IncidentSummary, ...]
     recent: tuple[IncidentSummary, ...]
     last_updated: Moment
+    legend: tuple[LegendEntry, ...] = ()
+    statuses: tuple[Label, ...] = ()
+    banners: tuple[Label, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,11 +206,18 @@ class HistoryPage:
 
 @dataclass(frozen=True)
 class SlaCell:
+    """One month of one component: its uptime judged against the SLA."""
+
+    #: ``2026-11``: the anchor of its row in the month-by-month table.
+    key: str
+    #: "November 2026", and "Nov" with the year apart, for the compact strip.
     period: str
+    short: str
+    year: str
     uptime: str
-    target: str
     verdict: Label
-    budget: str
+    #: What is left of the month's error budget: "12 min of 21 min", "none, 1 h 3 min over".
+    budget_left: str
     downtime: str
     in_progress: bool
 
@@ -211,6 +244,7 @@ class ComponentPage:
     monitored_since: str
     incidents: tuple[IncidentSummary, ...]
     more: bool
+    legend: tuple[LegendEntry, ...] = ()
 
 
 @dataclass
