@@ -147,7 +147,16 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(label: str, database: str, count: int, threads: int, smtp_port: int) -> None:
+def _cpu_of(pid: int) -> float:
+    """A process's CPU seconds so far (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(label: str, database: str, count: int, threads: int, smtp_port: int, sink: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         settings = _settings(Path(folder), database, smtp_port)
         store = Store.open(settings.database_url)
@@ -155,6 +164,7 @@ def run(label: str, database: str, count: int, threads: int, smtp_port: int) -> 
             _seed(store, count)
             worker = Worker(settings, store, mail_threads=threads, webhook_threads=0)
             before = _peak_mib()
+            cpu, sink_cpu = time.process_time(), _cpu_of(sink)
             started = time.perf_counter()
             queued = store.receive_event(
                 "bench/u1",
@@ -169,6 +179,7 @@ def run(label: str, database: str, count: int, threads: int, smtp_port: int) -> 
             while store.pending(Kind.EMAIL):
                 time.sleep(0.05)
             total = time.perf_counter() - started
+            cpu, sink_cpu = time.process_time() - cpu, _cpu_of(sink) - sink_cpu
             worker.stop()
             sent = store.stats()["deliveries"].get("sent", {}).get("email", 0)
         finally:
@@ -177,6 +188,12 @@ def run(label: str, database: str, count: int, threads: int, smtp_port: int) -> 
         f"{label:<10} {sent:>6} of {queued} mails sent in {total:6.2f} s "
         f"({sent / total:7.0f} mails/s; queued in {fanned:.2f} s), "
         f"peak memory {_peak_mib():.0f} MiB (+{_peak_mib() - before:.0f} MiB during the fan-out)",
+        flush=True,
+    )
+    print(
+        f"{'':<10} CPU per mail: service {cpu / max(sent, 1) * 1000:.1f} ms, "
+        f"SMTP sink {sink_cpu / max(sent, 1) * 1000:.1f} ms; machine load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         flush=True,
     )
 
@@ -218,11 +235,12 @@ def main() -> None:
                 args.subscribers,
                 args.threads,
                 port,
+                sink.pid,
             )
         if args.postgres:
             url, schema = _postgres_schema(args.postgres)
             try:
-                run("PostgreSQL", url, args.subscribers, args.threads, port)
+                run("PostgreSQL", url, args.subscribers, args.threads, port, sink.pid)
             finally:
                 _drop(url, schema)
         else:
