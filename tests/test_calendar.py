@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .published import (
     new_project,
     record_name,
 )
-from .sitebuild import install_site_files
+from .sitebuild import install_site_files, page
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
@@ -88,18 +89,59 @@ def test_dtstamp_is_the_records_last_change_not_the_build_time(site):
     assert utc(upgrade["DTSTAMP"]) == datetime(2026, 11, 19, 10, 0, tzinfo=UTC)
 
 
-def test_component_calendars_hold_only_their_maintenance(site):
+def test_component_calendars_hold_only_their_maintenance_and_none_is_empty(site):
     catalog, incidents = demo_records()
     for component in catalog.components:
-        found = events(site / "components" / component.id / "maintenance.ics")
+        path = site / "components" / component.id / "maintenance.ics"
         expected = {
             f"{i.id}@status.lumen.example"
             for i in incidents
             if i.is_maintenance and component.id in i.affected_components
         }
-        assert set(found) == expected, component.id
+        # RFC 5545 §3.6: a calendar holds at least one component; none means no file.
+        assert path.exists() == bool(expected), component.id
+        if expected:
+            assert set(events(path)) == expected, component.id
     assert len(events(site / "components/cdn/maintenance.ics")) == 1
-    assert events(site / "components/api/maintenance.ics") == {}
+    assert not (site / "components/api/maintenance.ics").exists()
+
+
+def test_the_subscribe_list_offers_only_calendars_that_exist(site):
+    for component, offered in (("api", False), ("cdn", True)):
+        html = page(site, f"/components/{component}/")
+        links = [a["href"] for a in html.select(".sb-subscribe__links a")]
+        assert any(href.endswith("maintenance.ics") for href in links) == offered, component
+
+
+def test_calendars_are_plain_icalendar_that_says_how_often_to_refresh(site):
+    """iTIP's METHOD:PUBLISH needs an ORGANIZER (RFC 5546), which a status page has not got:
+    no METHOD at all. REFRESH-INTERVAL (RFC 7986) and Outlook's X-PUBLISHED-TTL: an hour."""
+    for path in site.rglob("*.ics"):
+        calendar = Calendar.from_ical(path.read_bytes())
+        assert "METHOD" not in calendar, path
+        assert calendar["REFRESH-INTERVAL"].dt == timedelta(hours=1)
+        assert "VALUE=DURATION" in path.read_text(encoding="utf-8")
+        assert str(calendar["X-PUBLISHED-TTL"]) in ("PT1H", "1:00:00") or calendar[
+            "X-PUBLISHED-TTL"
+        ].dt == timedelta(hours=1)
+        assert calendar.walk("VEVENT"), path
+
+
+def test_two_project_sites_on_one_host_get_their_own_ids():
+    from statusbook.render.ical import event_uid
+    from statusbook.render.statuspage import page_id
+
+    catalog, _ = demo_records()
+
+    def at(url: str):
+        return replace(catalog, site=replace(catalog.site, url=url))
+
+    status, ops = "https://org.github.io/status/", "https://org.github.io/ops/"
+    assert event_uid(status, "x") == "x@org.github.io/status"
+    assert event_uid(ops, "x") != event_uid(status, "x")
+    assert page_id(at(status)) != page_id(at(ops))
+    # A site at a host's root keeps the ids it always had.
+    assert event_uid("https://status.lumen.example/", "x") == "x@status.lumen.example"
 
 
 def test_calendar_does_not_depend_on_the_build_time(tmp_path):

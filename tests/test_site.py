@@ -204,7 +204,20 @@ def test_incident_page_shows_facts_timeline_and_postmortem(site):
         incident.select_one(".sb-postmortem")
     )
     assert incident.select_one(".sb-narrative h2") is not None  # the Markdown body is rendered
-    edit = incident.select_one(".sb-edit a")
+    # "Edit this record" is for operators: not on the public site unless the catalog asks.
+    assert incident.select_one(".sb-edit") is None
+
+
+def test_the_catalog_can_turn_edit_links_on(tmp_path):
+    root = demo_project(tmp_path / "demo")
+    catalog = root / "statusbook.yml"
+    catalog.write_text(
+        catalog.read_text().replace("  edit_url:", "  edit_links: true\n  edit_url:"), "utf-8"
+    )
+    out = tmp_path / "out"
+    result = build(root, out, NOW)
+    assert result.returncode == 0, result.stderr
+    edit = page(out, "/incidents/2026-09-02-eu-region-outage/").select_one(".sb-edit a")
     assert (
         edit["href"]
         == "https://github.com/lumen-cloud/status/edit/main/incidents/2026/2026-09-02-eu-region-outage.md"

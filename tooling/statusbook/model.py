@@ -217,6 +217,9 @@ class Site:
     time_zone: str = "UTC"
     #: Link prefix for "edit this record", e.g. ``https://github.com/org/status/edit/main/``.
     edit_url: str | None = None
+    #: Whether the public site shows "edit this record" links. They are for operators, so
+    #: the default is no; the internal site has them either way.
+    edit_links: bool = False
     #: Set when the catalog is the examples' (``demo:``); ``statusbook init --remove-examples``
     #: removes it with them.
     demo: Demo | None = None

@@ -220,6 +220,7 @@ def _build(data: dict[str, Any], path: Path) -> Catalog:
             language=site.get("language", "en"),
             time_zone=site.get("time_zone", "UTC"),
             edit_url=site.get("edit_url"),
+            edit_links=site.get("edit_links", False),
             demo=Demo(as_of=data["demo"]["as_of"]) if "demo" in data else None,
             subscriptions=_subscriptions(data),
         ),

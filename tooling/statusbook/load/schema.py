@@ -876,6 +876,9 @@ SITE = Object(
             Text(line=True), "IANA zone for calendar periods and displayed times (default UTC)"
         ),
         "edit_url": Field(Url(), "prefix for 'edit this record' links"),
+        "edit_links": Field(
+            Boolean(), "show 'edit this record' links on the public site (default false)"
+        ),
     },
     doc="Site settings.",
 )

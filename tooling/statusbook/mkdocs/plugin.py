@@ -34,7 +34,7 @@ from statusbook.load.rules import validate_paths
 from statusbook.markup import sanitize
 from statusbook.mkdocs.background import OutputsError, StaticOutputs
 from statusbook.mkdocs.theme import add_theme
-from statusbook.render.outputs import feed_links, notes
+from statusbook.render.outputs import calendar_scopes, feed_links, notes
 from statusbook.render.pages import build_views
 from statusbook.render.pages.views import SiteViews
 from statusbook.render.problem_page import problem_page, refreshing
@@ -134,7 +134,7 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             record_paths=_record_paths(result.incidents, root),
         )
         self.incidents = result.incidents
-        self.feeds = feed_links(self.catalog)
+        self.feeds = feed_links(self.catalog, calendars=calendar_scopes(snapshot))
         self.outputs = StaticOutputs(snapshot, Path(config.site_dir))
         return config
 

@@ -2,7 +2,7 @@
 
 People subscribe to it in their calendar app, so it lists the windows it is given (the
 site's build passes every upcoming one and those of the past year), and keeps cancelled ones (``STATUS:CANCELLED``) so that subscribers see the cancellation
-instead of a silently vanished event. Each event's UID is the record id at the site's host
+instead of a silently vanished event. Each event's UID is the record id at the site (:func:`site_key`)
 and never changes; ``SEQUENCE`` grows with each update so clients take the newest version.
 ``DTSTAMP`` is the record's latest stated change, not the build time: the file changes
 only when a record does. Text is plain text made from the sanitised HTML.
@@ -11,7 +11,7 @@ only when a record does. Text is plain text made from the sanitised HTML.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
@@ -24,6 +24,7 @@ from statusbook.render.text import plain_text
 from statusbook.render.urls import incident_link
 
 PRODID = "-//statusbook//Scheduled maintenance//EN"
+REFRESH = timedelta(hours=1)
 
 
 def maintenance_window(state: RecordState) -> tuple[datetime, datetime]:
@@ -41,8 +42,21 @@ def maintenance_window(state: RecordState) -> tuple[datetime, datetime]:
     return start, end
 
 
+def site_key(base: str) -> str:
+    """The site's own name for ids: its host, and its path when it is not at the root.
+
+    Two project sites under one host (``org.github.io/status/`` and ``org.github.io/ops/``)
+    must not share event UIDs or a Statuspage page id; a site at a host's root keeps the
+    host alone, so its ids are what they always were.
+    """
+    parts = urlsplit(base)
+    path = parts.path.strip("/")
+    host = (parts.hostname or "statusbook").lower()
+    return f"{host}/{path}" if path else host
+
+
 def event_uid(base: str, incident_id: str) -> str:
-    return f"{incident_id}@{urlsplit(base).hostname or 'statusbook'}"
+    return f"{incident_id}@{site_key(base)}"
 
 
 def calendar(
@@ -51,8 +65,10 @@ def calendar(
     *,
     base: str,
     component_id: str | None = None,
-) -> bytes:
-    """Every maintenance window (touching ``component_id``, when given) as an iCalendar file."""
+) -> bytes | None:
+    """Every maintenance window (touching ``component_id``, when given) as an iCalendar file;
+    ``None`` when there is none (RFC 5545 §3.6: a calendar holds at least one component,
+    so no empty file is published, nor offered)."""
     site = catalog.site
     t = Translator(site.language, site.time_zone)
     names = {component.id: component.name for component in catalog.components}
@@ -66,8 +82,12 @@ def calendar(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    # No METHOD: iTIP's PUBLISH (RFC 5546) requires an ORGANIZER, an address a status page
+    # has not got; a plain iCalendar file is what subscribing calendar apps read.
     cal.add("x-wr-calname", title)
+    # How often subscribers should fetch it again (RFC 7986; X-PUBLISHED-TTL for Outlook).
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", REFRESH)
     cal.add("x-wr-timezone", "UTC")
     records = [
         state
@@ -75,6 +95,8 @@ def calendar(
         if state.is_maintenance
         and (component_id is None or component_id in state.record.affected_components)
     ]
+    if not records:
+        return None
     records.sort(key=lambda state: (maintenance_window(state)[0], state.id))
     for state in records:
         cal.add_component(_event(state, base, names, t))

@@ -5,7 +5,7 @@ The one place that knows the layout (paths below are relative to the site root):
 =============================================  ============================================
 ``history.rss``, ``history.atom``              one entry per incident or window (Statuspage's names)
 ``updates.rss``, ``updates.atom``              one entry per update, the resolution included
-``maintenance.ics``                            scheduled maintenance calendar
+``maintenance.ics``                            scheduled maintenance calendar (only if any)
 ``api/v2/…``                                   Statuspage v2 compatible JSON (:mod:`.api`)
 ``badge.svg``, ``badge.json``                  overall status badge, shields.io endpoint
 ``components/<id>/history.rss`` etc.           the same per component, next to its page
@@ -18,6 +18,7 @@ nowhere. The API and badges do not need it and are always written.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -63,14 +64,30 @@ class FeedLink:
         return self.kind in FEED_KINDS
 
 
-def feed_links(catalog: Catalog) -> list[FeedLink]:
-    """Every subscribable file: the site's first, then each component's in catalog order."""
+def feed_links(catalog: Catalog, calendars: Collection[str | None] | None = None) -> list[FeedLink]:
+    """Every subscribable file: the site's first, then each component's in catalog order.
+
+    ``calendars`` names the scopes that have a maintenance calendar
+    (:func:`calendar_scopes`); the others' is not written, so it is not offered either.
+    """
     t = Translator(catalog.site.language, catalog.site.time_zone)
     site = catalog.site.name
     links = _links(catalog, t, None, site)
     for component in catalog.components:
         links += _links(catalog, t, component.id, f"{site} – {component.name}", component.name)
-    return links
+    if calendars is None:
+        return links
+    return [link for link in links if link.kind != "calendar" or link.component in calendars]
+
+
+def calendar_scopes(snapshot: Snapshot) -> set[str | None]:
+    """The scopes (``None``: the whole site) whose maintenance calendar has an event."""
+    scopes: set[str | None] = set()
+    for state in snapshot.records:
+        if _in_calendar(state, snapshot.now):
+            scopes.add(None)
+            scopes.update(state.record.affected_components)
+    return scopes
 
 
 def _links(
@@ -156,12 +173,14 @@ def static_files(snapshot: Snapshot) -> dict[str, bytes]:
                 )
                 files[feed_path(scope, rss_kind)] = rss
                 files[feed_path(scope, atom_kind)] = atom
-            files[feed_path(scope, "calendar")] = calendar(
+            ics = calendar(
                 catalog,
                 [record for record in records if _in_calendar(record, now)],
                 base=base,
                 component_id=scope,
             )
+            if ics is not None:
+                files[feed_path(scope, "calendar")] = ics
     for path, content in api_documents(snapshot).items():
         files[API_ROOT + path] = content
     site_badge, component_badges = status_badges(snapshot)

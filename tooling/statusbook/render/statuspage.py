@@ -12,7 +12,8 @@ Deliberate deviations, each because a static site built from Git records differs
   component's is its catalog id, a group component's is ``group.<group id>`` (the dot keeps
   it apart from component ids, which cannot contain one), an update's is
   ``<record id>-u<n>`` (n counts from the first update; records are append-only), and the
-  page id is 12 hex digits hashed from the site's host (or its name when no URL is set).
+  page id is 12 hex digits hashed from the site's host and path (``render.ical.site_key``;
+  its name when no URL is set).
 * **body** of an update is plain text made from the sanitised HTML the page shows (so
   nothing the page removes — script, event handlers, ``javascript:`` links — is there);
   Markdown formatting is flattened and links become ``text (url)``. As on Statuspage,
@@ -53,13 +54,13 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from statusbook.derive.lifecycle import Post, RecordState
 from statusbook.derive.snapshot import Snapshot
 from statusbook.i18n import Translator
 from statusbook.model import Catalog, Component, RecordStatus, UpdateStatus, worst_status
 from statusbook.render import wording
+from statusbook.render.ical import site_key
 from statusbook.render.text import plain_text
 from statusbook.render.urls import incident_link, site_base
 
@@ -89,7 +90,7 @@ def iso(moment: datetime) -> str:
 
 def page_id(catalog: Catalog) -> str:
     base = site_base(catalog)
-    seed = (urlsplit(base).hostname or base) if base else catalog.site.name
+    seed = site_key(base) if base else catalog.site.name
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:12]
 
 

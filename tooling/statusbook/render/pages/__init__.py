@@ -23,6 +23,10 @@ def build_views(
     record_paths: dict[str, str] | None = None,
 ) -> SiteViews:
     """Every page's data at the snapshot's instant, in the site's language."""
+    # "Edit this record" is for operators: off on the public site unless the catalog's
+    # site.edit_links turns it on.
+    if not snapshot.catalog.site.edit_links:
+        edit_root = None
     labels = Labels(snapshot.catalog)
     records = RecordViews(labels, edit_root=edit_root, paths=record_paths or {})
     components = ComponentViews(snapshot, labels)
