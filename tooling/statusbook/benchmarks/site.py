@@ -13,7 +13,7 @@ run and on the same machine:
 It reports wall time, the ratio between the two, peak memory (max RSS of the build
 process) and the home page's transfer size gzipped (HTML plus the CSS, JS and images it
 loads). Targets: ≤ 1.3× the bare build at 1,000; 10,000 in ≤ 60 s, linear; ≤ 1 GB; home
-page ≤ 75 KB gzipped.
+page ≤ 40 KB gzipped.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def main() -> None:
             f"growth {first[0]:,} → {last[0]:,}: {last[2] / first[2]:.2f}× time for "
             f"{last[0] / first[0]:.0f}× records (1.00 = linear; {growth:.2f})"
         )
-    print("targets: ≤ 1.3× bare at 1,000; 10,000 in ≤ 60 s; peak ≤ 1 GB; home ≤ 75 KB gzipped")
+    print("targets: ≤ 1.3× bare at 1,000; 10,000 in ≤ 60 s; peak ≤ 1 GB; home ≤ 40 KB gzipped")
 
 
 if __name__ == "__main__":
