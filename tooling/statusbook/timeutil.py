@@ -9,9 +9,25 @@ from datetime import UTC, date, datetime
 class TimestampError(ValueError):
     """A timestamp could not be read; ``naive`` tells a missing zone from garbage."""
 
-    def __init__(self, message: str, *, naive: bool = False) -> None:
+    def __init__(self, message: str, *, naive: bool = False, out_of_range: bool = False) -> None:
         super().__init__(message)
         self.naive = naive
+        #: A real timestamp, but outside :data:`YEARS` (or the calendar itself).
+        self.out_of_range = out_of_range
+
+
+#: Instants records, the catalog and ``--now`` may name: this century. Arithmetic with
+#: offsets, clock tolerances and calendar periods never overflows inside it, and a typo in
+#: the year (0226, 9026) is caught instead of building thousands of empty history pages.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+#: The first instant after the range.
+END = datetime(2100, 1, 1, tzinfo=UTC)
+YEARS = f"{EARLIEST.year}–{END.year - 1}"
+
+
+def in_range(instant: datetime) -> bool:
+    """Whether an aware ``instant`` lies in :data:`YEARS`."""
+    return EARLIEST <= instant < END
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -27,7 +43,10 @@ def parse_timestamp(text: str) -> datetime:
         raise TimestampError(f"{text!r} is not an ISO 8601 timestamp") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise TimestampError(f"{text!r} has no time zone", naive=True)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar's end by its offset
+        raise TimestampError(f"{text!r} is outside the years {YEARS}", out_of_range=True) from None
 
 
 def parse_date(text: str) -> date:
@@ -56,14 +75,22 @@ def resolve_now(explicit: str | None = None, environ: dict[str, str] | None = No
     clock. This is the only place statusbook reads the clock.
     """
     if explicit:
-        return parse_timestamp(explicit)
+        return _in_years(parse_timestamp(explicit), explicit)
     env = os.environ if environ is None else environ
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC)
+            instant = datetime.fromtimestamp(int(epoch), tz=UTC)
         except (ValueError, OverflowError, OSError):
             raise TimestampError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
             ) from None
+        return _in_years(instant, f"SOURCE_DATE_EPOCH={epoch}")
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def _in_years(instant: datetime, given: str) -> datetime:
+    """``instant``, if records could be judged at it (see :data:`YEARS`)."""
+    if not in_range(instant):
+        raise TimestampError(f"{given!r} is outside the years {YEARS}", out_of_range=True)
+    return instant

@@ -232,6 +232,11 @@ def _new_from_event(session: Session, event_path: Path, open_editor: bool, dry_r
         raise click.BadParameter(
             f"cannot read the event payload: {error}", param_hint="--from-github-event"
         ) from None
+    except RecursionError:
+        raise click.BadParameter(
+            "the event payload is nested too deeply to be a GitHub event",
+            param_hint="--from-github-event",
+        ) from None
     with refusals(session):
         try:
             draft = draft_from_event(payload, session.catalog, now=session.now, zone=session.zone)

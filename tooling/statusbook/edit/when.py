@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from statusbook.timeutil import format_timestamp
+from statusbook.timeutil import YEARS, format_timestamp, in_range
 
 #: A time of day a few minutes ahead of the clock still means today (clocks drift).
 _AHEAD_TOLERANCE = timedelta(minutes=5)
@@ -56,6 +56,18 @@ def parse_when(
     (06:50 typed at 06:37), which is refused rather than silently read as yesterday's —
     and the next one for ``"future"`` (a maintenance window starting at 02:00).
     """
+    try:
+        instant: datetime | None = _parse(text, now, zone, direction)
+    except WhenError:
+        raise
+    except (OverflowError, ValueError):  # a relative time or an offset past the calendar
+        instant = None
+    if instant is None or not in_range(instant):
+        raise WhenError(f"{text!r} is outside the years {YEARS}; check the date or the amount")
+    return instant
+
+
+def _parse(text: str, now: datetime, zone: tzinfo, direction: Direction) -> datetime:
     value = text.strip()
     if not value:
         raise WhenError(f"no time given; use {HELP}")

@@ -22,9 +22,9 @@ from typing import Any
 
 from statusbook.edit.when import WhenError, parse_when
 from statusbook.importers.common import text_of
-from statusbook.load.limits import BODY, MULTILINE, in_range, strip_forbidden
+from statusbook.load.limits import BODY, MULTILINE, strip_forbidden
 from statusbook.model import Catalog, ComponentStatus, Impact, Kind, UpdateStatus
-from statusbook.timeutil import TimestampError, format_timestamp, parse_timestamp
+from statusbook.timeutil import TimestampError, format_timestamp, in_range, parse_timestamp
 
 #: The issue form's labels: GitHub writes each answer under a ``### <label>`` heading.
 SYMPTOMS_LABEL = "What are you seeing?"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from datetime import UTC, datetime
 
 #: A record file, in bytes. The longest real postmortems are tens of kilobytes.
 MAX_RECORD_BYTES = 1024 * 1024
@@ -35,14 +34,6 @@ MAX_NUMBER_LENGTH = 32
 #: derives from it (pages, feed paths) stay within every filesystem's 255-byte limit, the
 #: 143 bytes of encrypted home folders, and Windows' 260-character paths.
 MAX_FILE_NAME = 100
-
-#: Instants records and the catalog may name: this century. Arithmetic with offsets, clock
-#: tolerances and calendar periods never overflows inside it, and a typo in the year
-#: (0226, 9026) is caught instead of building thousands of empty history pages.
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-#: The first instant after the range.
-END = datetime(2100, 1, 1, tzinfo=UTC)
-YEARS = f"{EARLIEST.year}–{END.year - 1}"
 
 #: What a multi-line text (a message, a summary) may hold besides printable characters.
 MULTILINE = "\n\t"
@@ -104,11 +95,6 @@ def strip_forbidden(text: str, allowed: str = "") -> str:
         return text
     spaced = re.sub("[\n\r\t]", " ", text) if not allowed else text
     return _forbidden(allowed).sub("", spaced)
-
-
-def in_range(instant: datetime) -> bool:
-    """Whether an aware ``instant`` lies in :data:`YEARS`."""
-    return EARLIEST <= instant < END
 
 
 def utf8_size(text: str) -> int:

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
+from statusbook import timeutil
 from statusbook.load import limits
 from statusbook.load.durations import DURATION_PATTERN, parse_duration
 from statusbook.load.records import KeyPath
@@ -34,7 +35,7 @@ from statusbook.model import (
 from statusbook.timeutil import TimestampError, parse_date, parse_timestamp, start_of_day
 
 EXTENSION_PREFIX = "x-"
-#: Years 20xx only: :data:`statusbook.load.limits.YEARS`, as a pattern can say it.
+#: Years 20xx only: :data:`statusbook.timeutil.YEARS`, as a pattern can say it.
 TIMESTAMP_PATTERN = (
     r"^20\d{2}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}(:?\d{2})?)$"
 )
@@ -395,9 +396,9 @@ class Timestamp(FieldType):
                 pass
         try:
             return _in_range(parse_timestamp(value), value, at, reporter)
-        except OverflowError:  # year 1 with +01:00 is before datetime.min in UTC
-            return _out_of_range(value, at, reporter)
         except TimestampError as error:
+            if error.out_of_range:  # year 1 with +01:00 is before datetime.min in UTC
+                return _out_of_range(value, at, reporter)
             if error.naive:
                 reporter.report(
                     "SB202",
@@ -424,16 +425,16 @@ class Timestamp(FieldType):
 
 
 def _in_range(instant: datetime, value: str, at: KeyPath, reporter: Reporter) -> Any:
-    """``instant``, or INVALID with SB207 outside :data:`limits.YEARS`."""
-    return instant if limits.in_range(instant) else _out_of_range(value, at, reporter)
+    """``instant``, or INVALID with SB207 outside :data:`statusbook.timeutil.YEARS`."""
+    return instant if timeutil.in_range(instant) else _out_of_range(value, at, reporter)
 
 
 def _out_of_range(value: str, at: KeyPath, reporter: Reporter) -> _Invalid:
     reporter.report(
         "SB207",
-        f"{label(at)} {value!r} is outside the years {limits.YEARS}",
-        f"check the year: statusbook records instants from {limits.EARLIEST.date()} to "
-        f"{(limits.END - timedelta(days=1)).date()}",
+        f"{label(at)} {value!r} is outside the years {timeutil.YEARS}",
+        f"check the year: statusbook records instants from {timeutil.EARLIEST.date()} to "
+        f"{(timeutil.END - timedelta(days=1)).date()}",
         at=at,
     )
     return INVALID
@@ -446,7 +447,7 @@ class Day(FieldType):
             return _wrong_type(reporter, at, "a date like 2026-12-01", value)
         try:
             day = parse_date(value)
-            if not limits.in_range(start_of_day(day)):
+            if not timeutil.in_range(start_of_day(day)):
                 return _out_of_range(value, at, reporter)
             return day
         except TimestampError:
