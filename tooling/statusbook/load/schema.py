@@ -957,23 +957,6 @@ SUBSCRIPTIONS = Object(
     doc="Readers subscribe themselves by email or webhook through the subscription service.",
 )
 
-SUBSCRIPTIONS = Object(
-    {
-        "url": Field(
-            Text(url=True),
-            "public address of the subscription service (statusbook subscriptions serve); "
-            "the page's Subscribe form posts to it",
-            required=True,
-        ),
-        "secret_env": Field(
-            EnvName(),
-            "name of the environment variable holding the secret statusbook notify and the "
-            "service share (default STATUSBOOK_SUBSCRIPTIONS_SECRET)",
-        ),
-    },
-    doc="Readers subscribe themselves by email or webhook through the subscription service.",
-)
-
 DEMO = Object(
     {
         "as_of": Field(
