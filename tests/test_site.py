@@ -97,7 +97,9 @@ def test_each_component_has_ninety_daily_bars_each_a_link_to_its_day(site):
     assert bar_days(days["3 Sep 2026 – 22 Oct 2026"]) == 50
     assert [("sb-early" in bar["class"]) for bar in api] == [True, True, True, False, False]
     # Webhooks were degraded on 21 Nov and in partial outage on 2 Sep (its worst that day).
-    webhooks = {text(b).split(":")[0]: b["class"] for b in rows["webhooks"].select("ol.sb-bars > li")}
+    webhooks = {
+        text(b).split(":")[0]: b["class"] for b in rows["webhooks"].select("ol.sb-bars > li")
+    }
     assert "sb-day--degraded" in webhooks["21 Nov 2026"]
     # The legend says what each colour means, in words.
     legend = text(home.select_one(".sb-legend"))
@@ -174,7 +176,7 @@ def test_last_updated_is_the_build_time(site):
 def test_navigation_holds_only_the_main_pages(site):
     home = page(site, "/")
     tabs = [text(a) for a in home.select(".md-tabs__link")]
-    assert tabs == ["Status", "History", "Uptime"]
+    assert tabs == ["Status", "History", "Uptime", "Known issues"]
     nav_links = {a["href"] for a in home.select("nav.md-nav a.md-nav__link[href]")}
     assert not any("incidents/" in href for href in nav_links)
 
@@ -272,7 +274,9 @@ def test_uptime_page_flags_sla_breaches(site):
 def test_uptime_page_shows_twelve_months_at_a_glance(site):
     api = page(site, "/uptime/").select_one("section[aria-labelledby=sla-api]")
     now = text(api.select_one(".sb-sla__now"))
-    assert now == "SLA target: 99.95% This month: ✕ Breached Error budget left: none, 1 h 03 min over"
+    assert (
+        now == "SLA target: 99.95% This month: ✕ Breached Error budget left: none, 1 h 03 min over"
+    )
     months = api.select("ol.sb-months > li")
     assert len(months) == 12
     assert text(months[0]) == "Dec December 2025: 100% ✓ Met"  # oldest first, left to right
