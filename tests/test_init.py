@@ -89,6 +89,7 @@ def test_init_writes_a_repository_that_validates_and_builds_strictly(here):
         ".github/workflows/pull-request.yml",
         ".github/workflows/publish.yml",
         ".github/workflows/self-service-report.yml",
+        ".github/workflows/overdue-actions.yml",
         ".github/ISSUE_TEMPLATE/report-incident.yml",
         ".github/pull_request_template.md",
     }
@@ -175,7 +176,12 @@ def workflows(here) -> Path:
 
 def test_the_generated_workflows_pass_actionlint(workflows):
     paths = sorted((workflows / "workflows").glob("*.yml"))
-    assert [p.name for p in paths] == ["publish.yml", "pull-request.yml", "self-service-report.yml"]
+    assert [p.name for p in paths] == [
+        "overdue-actions.yml",
+        "publish.yml",
+        "pull-request.yml",
+        "self-service-report.yml",
+    ]
     result = lint(*paths, cwd=workflows.parent)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == ""

@@ -176,7 +176,7 @@ def test_last_updated_is_the_build_time(site):
 def test_navigation_holds_only_the_main_pages(site):
     home = page(site, "/")
     tabs = [text(a) for a in home.select(".md-tabs__link")]
-    assert tabs == ["Status", "History", "Uptime"]
+    assert tabs == ["Status", "History", "Uptime", "Known issues"]
     nav_links = {a["href"] for a in home.select("nav.md-nav a.md-nav__link[href]")}
     assert not any("incidents/" in href for href in nav_links)
 

@@ -74,7 +74,9 @@ def test_serve_watches_records_and_catalog(tmp_path: Path):
 
     plugin = StatusbookPlugin()
     plugin.catalog_path = tmp_path / "statusbook.yml"
-    plugin.catalog = type("Catalog", (), {"records_dir": tmp_path / "incidents"})()
+    plugin.catalog = type(
+        "Catalog", (), {"records_dir": tmp_path / "incidents", "problems_dir": tmp_path / "none"}
+    )()
     plugin.on_serve(Server(), None, None)
     assert watched == [str(tmp_path / "statusbook.yml"), str(tmp_path / "incidents")]
 

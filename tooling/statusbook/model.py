@@ -7,10 +7,11 @@ MkDocs; every derived fact that depends on time takes ``now`` as a parameter.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 
 class Kind(StrEnum):
@@ -158,6 +159,33 @@ class ActionStatus(StrEnum):
     DONE = "done"
     CANCELLED = "cancelled"
 
+    @property
+    def is_open(self) -> bool:
+        """Still to be done: open or in progress."""
+        return self in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class Visibility(StrEnum):
+    """Who may read a record, an update, a note or a problem record (default public)."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+
+class Audience(StrEnum):
+    """Who a site, a listing or a report is for.
+
+    The public audience reads only what is public; the internal one reads everything. The
+    snapshot is derived for one audience (:func:`statusbook.derive.snapshot.derive`), so
+    what an audience may not read is never in what the renderers are given.
+    """
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+    def sees(self, visibility: Visibility) -> bool:
+        return self is Audience.INTERNAL or visibility is Visibility.PUBLIC
+
 
 # --- the catalog ---------------------------------------------------------------------------
 
@@ -223,6 +251,9 @@ class Site:
     #: Set when the catalog is the examples' (``demo:``); ``statusbook init --remove-examples``
     #: removes it with them.
     demo: Demo | None = None
+    #: Where the internal site lives (``statusbook build --audience internal``); its feeds,
+    #: API links and sitemap use it, and they are left out when it is not set.
+    internal_url: str | None = None
     #: The subscription service (the catalog's top-level ``subscriptions:``). It rides on the
     #: site settings because the page's Subscribe form needs its address and the templates
     #: read the site settings; :attr:`Catalog.subscriptions` is the same value.
@@ -298,11 +329,25 @@ class Catalog:
     notifications: Notifications = field(default_factory=Notifications)
     #: Reminders for the people running incidents (``reminders:``).
     reminders: Reminders = field(default_factory=Reminders)
+    #: Where the problem records live (``problems:``), resolved against the catalog's folder;
+    #: a folder that does not exist means no problem records.
+    problems_dir: Path = Path("problems")
 
     @property
     def subscriptions(self) -> Subscriptions | None:
         """The subscription service, if the catalog has one (see :attr:`Site.subscriptions`)."""
         return self.site.subscriptions
+
+    def for_audience(self, audience: Audience) -> Catalog:
+        """The catalog as the site for ``audience`` is built from it: the internal site lives
+        at its own address, so nothing it publishes points readers at the public one."""
+        if audience is Audience.PUBLIC:
+            return self
+        return replace(self, site=replace(self.site, url=self.site.internal_url))
+
+    def today(self, now: datetime) -> date:
+        """The calendar day at ``now`` in the site's zone: what due dates are compared with."""
+        return now.astimezone(ZoneInfo(self.site.time_zone)).date()
 
     def component(self, component_id: str) -> Component | None:
         for component in self.components:
@@ -328,6 +373,8 @@ class Update:
     author: str | None = None
     #: Component statuses this update sets, in the order written.
     components: Mapping[str, ComponentStatus] = field(default_factory=dict)
+    #: An internal update is shown on the internal site only (it never changes statuses).
+    visibility: Visibility = Visibility.PUBLIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +384,11 @@ class ActionItem:
     status: ActionStatus = ActionStatus.OPEN
     due: date | None = None
     link: str | None = None
+
+    def overdue_on(self, today: date) -> bool:
+        """Still open after its due date: the one rule ``validate``, ``actions`` and the
+        internal site's actions page share."""
+        return self.status.is_open and self.due is not None and self.due < today
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +411,17 @@ class Correction:
 
     at: datetime
     note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A remark on a record that is not a status update: context for readers, or (marked
+    internal) for the team only — what was tried, who was called, what to check next."""
+
+    at: datetime
+    text: str
+    author: str | None = None
+    visibility: Visibility = Visibility.PUBLIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +477,11 @@ class Incident:
     #: The Markdown narrative after the front matter.
     body: str = ""
     path: Path | None = None
+    #: ``internal``: the whole record is for the internal site only.
+    visibility: Visibility = Visibility.PUBLIC
+    #: The id of the problem record this incident is a symptom of (``PRB-0001``).
+    problem: str | None = None
+    notes: tuple[Note, ...] = ()
 
     @property
     def is_maintenance(self) -> bool:
@@ -450,3 +518,58 @@ class Incident:
         for update in self.updates:
             for component, status in update.components.items():
                 yield update.at, component, status
+
+
+# --- problem records -------------------------------------------------------------------------
+
+
+class ProblemStatus(StrEnum):
+    """Where a problem record stands: ITIL's problem lifecycle, shortened.
+
+    A *known error* has a documented root cause and a workaround customers can use until
+    the fix ships.
+    """
+
+    INVESTIGATING = "investigating"
+    KNOWN_ERROR = "known_error"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemRecord:
+    """The root cause behind one or more incidents (``problems/PRB-0001-slug.md``).
+
+    Public fields — title, status, the times, summary, workaround, the linked incidents —
+    may appear on the public site's Known issues page; root cause, owner, action items,
+    notes marked internal and the Markdown body are for the internal site only.
+    """
+
+    id: str
+    title: str
+    status: ProblemStatus
+    opened: datetime
+    identified: datetime | None = None
+    resolved: datetime | None = None
+    #: What customers notice, in a sentence or two (Markdown; public).
+    summary: str | None = None
+    #: What customers can do meanwhile (Markdown; public).
+    workaround: str | None = None
+    root_cause: str | None = None
+    owner: str | None = None
+    #: Incident ids this problem lists (incidents may also name it with ``problem:``).
+    incidents: tuple[str, ...] = ()
+    #: Components it affects, besides those of its incidents (for new problems).
+    components: tuple[str, ...] = ()
+    action_items: tuple[ActionItem, ...] = ()
+    notes: tuple[Note, ...] = ()
+    visibility: Visibility = Visibility.PUBLIC
+    body: str = ""
+    path: Path | None = None
+
+    def status_at(self) -> ProblemStatus:
+        """The status its times say (the validator holds ``status`` to them)."""
+        if self.resolved is not None:
+            return ProblemStatus.RESOLVED
+        if self.identified is not None:
+            return ProblemStatus.KNOWN_ERROR
+        return ProblemStatus.INVESTIGATING

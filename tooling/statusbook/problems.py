@@ -307,6 +307,103 @@ _RULES = [
         Severity.ERROR,
         "Published text in a record's body was changed or deleted without a correction.",
     ),
+    # problem records, their links to incidents, action items and audiences
+    Rule(
+        "SB801",
+        "problem-file-name",
+        Severity.ERROR,
+        "A problem record's file name does not follow problems/PRB-NNNN-slug.md.",
+    ),
+    Rule(
+        "SB802",
+        "duplicate-problem-id",
+        Severity.ERROR,
+        "Two problem records have the same id (PRB-NNNN).",
+    ),
+    Rule(
+        "SB803",
+        "unknown-problem",
+        Severity.ERROR,
+        "An incident names a problem that has no record.",
+    ),
+    Rule(
+        "SB804",
+        "unknown-incident",
+        Severity.ERROR,
+        "A problem record links an incident id that has no record.",
+    ),
+    Rule(
+        "SB805",
+        "conflicting-problem-links",
+        Severity.ERROR,
+        "An incident is linked to more than one problem.",
+    ),
+    Rule(
+        "SB806",
+        "problem-status-time",
+        Severity.ERROR,
+        "A problem's status and its 'identified'/'resolved' times disagree.",
+    ),
+    Rule(
+        "SB807",
+        "problem-times-out-of-order",
+        Severity.ERROR,
+        "A problem was identified before it was opened, or resolved before it was opened or identified.",
+    ),
+    Rule(
+        "SB808",
+        "resolved-problem-open-actions",
+        Severity.ERROR,
+        "A resolved problem still has open or in-progress action items.",
+    ),
+    Rule(
+        "SB809",
+        "incident-after-problem-resolved",
+        Severity.WARNING,
+        "An incident linked to a problem started after the problem was resolved: it recurred.",
+    ),
+    Rule(
+        "SB810",
+        "known-error-without-workaround",
+        Severity.WARNING,
+        "A known error has no workaround for customers.",
+    ),
+    Rule(
+        "SB811",
+        "overdue-action-item",
+        Severity.WARNING,
+        "An action item is still open after its due date.",
+    ),
+    Rule(
+        "SB812",
+        "overdue-action-item-failing",
+        Severity.ERROR,
+        "An action item is still open after its due date (validate --fail-overdue).",
+    ),
+    Rule(
+        "SB813",
+        "internal-update-changes-state",
+        Severity.ERROR,
+        "An internal update sets component statuses or resolves, completes or cancels the record.",
+    ),
+    Rule(
+        "SB814",
+        "internal-record-impairs-components",
+        Severity.WARNING,
+        "An internal record impairs components, which the public page will not show.",
+    ),
+    Rule(
+        "SB815",
+        "no-public-update",
+        Severity.WARNING,
+        "Every update of a public record is internal, so the public page does not show it.",
+    ),
+    Rule(
+        "SB816",
+        "problem-links-maintenance",
+        Severity.ERROR,
+        "A problem links a maintenance record; problems explain incidents, not planned work.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

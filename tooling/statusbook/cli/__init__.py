@@ -40,6 +40,10 @@ COMMANDS: dict[str, Entry] = {
         "statusbook.cli.incidents:action",
         "Add a postmortem action item TITLE to RECORD, or close one with --close.",
     ),
+    "actions": Entry(
+        "statusbook.cli.actions:actions",
+        "List action items of postmortems and problem records, overdue ones flagged.",
+    ),
     "build": Entry(
         "statusbook.cli.site:build",
         "Build the status site (strict; records with errors stop the build).",
@@ -64,6 +68,14 @@ COMMANDS: dict[str, Entry] = {
         "statusbook.cli.incidents:postmortem",
         "Add a postmortem (summary, root cause, action items) to RECORD, or publish it.",
     ),
+    "problem": Entry(
+        "statusbook.cli.problems:problem",
+        "Problem records: the root causes behind incidents, their workarounds and action items.",
+    ),
+    "problems": Entry(
+        "statusbook.cli.problems:problems_group",
+        "Recurrence across problem records: a report, and incidents that look like a problem.",
+    ),
     "reopen": Entry(
         "statusbook.cli.incidents:reopen",
         "Reopen the resolved incident RECORD: an update saying it is back, 'resolved' removed.",
@@ -74,7 +86,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "schema": Entry(
         "statusbook.cli.validate:schema",
-        "Print the JSON Schema of record front matter or of the catalog.",
+        "Print the JSON Schema of record or problem record front matter, or of the catalog.",
     ),
     "serve": Entry(
         "statusbook.cli.site:serve",

@@ -9,6 +9,11 @@ The demo instant exists because example records are fixed in time: built at the 
 examples' "ongoing" incident would read as months old and their upcoming maintenance as long
 done. A real status page has no ``demo:`` and always builds at the clock.
 
+``--audience internal`` builds the team's own site from the same repository (internal
+updates and notes, problem records, action items, metrics) into ``site-internal/``; the
+audience reaches the plugin as ``$STATUSBOOK_AUDIENCE``, always set, so a plain build is
+the public site whatever the shell holds.
+
 MkDocs runs in a child process of its own process group, so Ctrl-C (or SIGTERM, or a
 closed terminal) reaches statusbook alone, which passes it on exactly once and waits for
 MkDocs to shut down cleanly (its temporary site removed): a server stopped by Ctrl-C ends
@@ -31,14 +36,32 @@ import click
 from statusbook.cli.common import AppContext, now_option, parse_now
 from statusbook.timeutil import format_timestamp
 
+#: Where ``build --audience internal`` writes, next to mkdocs.yml, unless told otherwise: never
+#: into the public site's folder, which a publish workflow uploads.
+INTERNAL_SITE_DIR = "site-internal"
+audience_option = click.option(
+    "--audience",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="public: the status page. internal: the team's site from the same records "
+    "(internal updates and notes, problem records, action items, metrics); host it "
+    f"behind access control. Internal builds default to --site-dir {INTERNAL_SITE_DIR}.",
+)
 
-def _run_mkdocs(app: AppContext, arguments: list[str], now: str | None) -> None:
+
+def _run_mkdocs(
+    app: AppContext, arguments: list[str], now: str | None, audience: str = "public"
+) -> None:
     catalog = app.catalog()
     assert catalog.path is not None
     config_file = catalog.path.parent / "mkdocs.yml"
     if not config_file.is_file():
         raise click.UsageError(f"no mkdocs.yml next to {catalog.path}")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # Always said, never inherited: a plain build is the public site whatever the shell has.
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", STATUSBOOK_AUDIENCE=audience)
+    if audience == "internal" and arguments[0] == "build" and "--site-dir" not in arguments:
+        arguments = [*arguments, "--site-dir", str(config_file.parent / INTERNAL_SITE_DIR)]
     if now is None and "SOURCE_DATE_EPOCH" not in env and catalog.site.demo is not None:
         now = format_timestamp(catalog.site.demo.as_of)
         click.echo(
@@ -135,9 +158,12 @@ def _run_until_done(command: list[str], env: dict[str, str]) -> tuple[int, bool]
     is_flag=True,
     help="Accepted as MkDocs takes it; statusbook builds are always strict.",
 )
+@audience_option
 @now_option
 @click.pass_obj
-def build(app: AppContext, site_dir: Path | None, strict: bool, now: str | None) -> None:
+def build(
+    app: AppContext, site_dir: Path | None, strict: bool, audience: str, now: str | None
+) -> None:
     """Build the status site (strict; records with errors stop the build).
 
     The build time is --now, else SOURCE_DATE_EPOCH, else a demo catalog's demo.as_of,
@@ -146,19 +172,20 @@ def build(app: AppContext, site_dir: Path | None, strict: bool, now: str | None)
     arguments = ["build", "--clean"]
     if site_dir is not None:
         arguments += ["--site-dir", str(site_dir)]
-    _run_mkdocs(app, arguments, now)
+    _run_mkdocs(app, arguments, now, audience)
 
 
 @click.command()
 @click.option(
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
 )
+@audience_option
 @now_option
 @click.pass_obj
-def serve(app: AppContext, dev_addr: str, now: str | None) -> None:
+def serve(app: AppContext, dev_addr: str, audience: str, now: str | None) -> None:
     """Serve the status site with live reload when a record or the catalog changes.
 
     Without --now (or SOURCE_DATE_EPOCH, or a demo catalog's demo.as_of) every rebuild
     uses the current time.
     """
-    _run_mkdocs(app, ["serve", "--dev-addr", dev_addr], now)
+    _run_mkdocs(app, ["serve", "--dev-addr", dev_addr], now, audience)

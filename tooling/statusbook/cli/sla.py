@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime
 
 import click
 
 from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
+from statusbook.derive.metrics import incident_metrics
 from statusbook.derive.snapshot import derive
-from statusbook.derive.uptime import ROLLING_WINDOWS, Period, PeriodError, parse_period, sla_report
+from statusbook.derive.uptime import (
+    ROLLING_WINDOWS,
+    Period,
+    PeriodError,
+    parse_period,
+    rolling_periods,
+    sla_report,
+)
 from statusbook.load.rules import validate_paths
 from statusbook.load.schema import suggest
-from statusbook.model import Catalog
+from statusbook.model import Audience, Catalog, Incident
+from statusbook.render.metrics import render as render_metrics
 from statusbook.render.problem_report import render as render_problems
 from statusbook.render.sla import FORMATS, render
 
@@ -42,6 +52,20 @@ from statusbook.render.sla import FORMATS, render
     show_default=True,
     help="table for people, json or csv for tools and spreadsheets.",
 )
+@click.option(
+    "--metrics",
+    is_flag=True,
+    help="Report MTTA, MTTR, MTBF and incident counts by kind and impact for the same "
+    "periods, instead of uptime.",
+)
+@click.option(
+    "--audience",
+    type=click.Choice([audience.value for audience in Audience]),
+    default=Audience.PUBLIC.value,
+    show_default=True,
+    help="Count the public records (as the page does) or every record (as the internal "
+    "site's metrics page does).",
+)
 @click.pass_obj
 def sla(
     app: AppContext,
@@ -52,6 +76,8 @@ def sla(
     year: str | None,
     now: str | None,
     output_format: str,
+    metrics: bool,
+    audience: str,
 ) -> None:
     """Uptime, SLA met/breached and error budget per component.
 
@@ -68,9 +94,31 @@ def sla(
         click.echo(render_problems(result.problems, result.files, "text"), err=True)
         click.echo("statusbook sla: fix the records above first.", err=True)
         sys.exit(EXIT_PROBLEMS)
-    known = derive(catalog, result.incidents, instant).incidents
+    known = derive(catalog, result.incidents, instant, audience=Audience(audience)).incidents
+    if metrics:
+        click.echo(_metrics(catalog, known, instant, periods, components, output_format))
+        return
     report = sla_report(catalog, known, instant, periods, list(components) or None)
     click.echo(render(report, output_format))
+
+
+def _metrics(
+    catalog: Catalog,
+    known: tuple[Incident, ...],
+    now: datetime,
+    periods: list[Period] | None,
+    components: tuple[str, ...],
+    output_format: str,
+) -> str:
+    """The metrics of each period (every rolling window by default), as SLA periods go."""
+    reports = []
+    for period in periods or rolling_periods(now):
+        report = incident_metrics(catalog, known, now, start=period.start, end=period.end)
+        if components:
+            chosen = {c: m for c, m in report.components.items() if c in components}
+            report = replace(report, components=chosen)
+        reports.append((period, report))
+    return render_metrics(reports, output_format, now=now)
 
 
 def _periods(chosen: dict[str, str | None], now: datetime, catalog: Catalog) -> list[Period] | None:

@@ -20,9 +20,10 @@ from statusbook.cli.common import (
 )
 from statusbook.derive.snapshot import derive
 from statusbook.load.catalog import catalog_warnings
+from statusbook.load.problem_records import validate_repository
 from statusbook.load.records import discover
-from statusbook.load.rules import stale_incidents, validate_paths
-from statusbook.load.schema import catalog_json_schema, record_json_schema
+from statusbook.load.rules import stale_incidents
+from statusbook.load.schema import catalog_json_schema, problem_json_schema, record_json_schema
 from statusbook.model import Catalog, Incident
 from statusbook.problems import Problem
 from statusbook.render.problem_report import FORMATS, render
@@ -47,6 +48,12 @@ class HistoryError(click.ClickException):
     help="text for people, github for pull-request annotations, json for tools.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as failures too.")
+@click.option(
+    "--fail-overdue",
+    is_flag=True,
+    help="Report action items still open after their due date as errors (SB812), not "
+    "warnings (SB811).",
+)
 @now_option
 @click.option(
     "--base",
@@ -75,6 +82,7 @@ def validate(
     paths: tuple[Path, ...],
     output_format: str,
     strict: bool,
+    fail_overdue: bool,
     now: str | None,
     base: str | None,
     allow_removal: tuple[str, ...],
@@ -90,7 +98,7 @@ def validate(
     if base is None and (allow_removal or allow_history_rewrite):
         raise click.UsageError("--allow-removal and --allow-history-rewrite need --base REV")
     catalog = app.catalog(output_format)
-    result = validate_paths(list(paths), catalog, parse_now(now))
+    result = validate_repository(list(paths), catalog, parse_now(now), fail_overdue=fail_overdue)
     reminders = _reminders(catalog, result.incidents, parse_now(now))
     problems = sorted(
         [*catalog_warnings(catalog), *result.problems, *reminders], key=Problem.sort_key
@@ -147,8 +155,12 @@ def _record_id(value: str) -> str:
 
 
 @click.command()
-@click.argument("document", type=click.Choice(["record", "catalog"]), default="record")
+@click.argument("document", type=click.Choice(["record", "catalog", "problem"]), default="record")
 def schema(document: str) -> None:
-    """Print the JSON Schema of record front matter or of the catalog."""
-    generated = record_json_schema() if document == "record" else catalog_json_schema()
+    """Print the JSON Schema of record or problem record front matter, or of the catalog."""
+    generated = {
+        "record": record_json_schema,
+        "catalog": catalog_json_schema,
+        "problem": problem_json_schema,
+    }[document]()
     click.echo(json.dumps(generated, indent=2))

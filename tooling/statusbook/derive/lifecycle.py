@@ -11,7 +11,15 @@ happened yet, so :func:`known_at` keeps only what was true and published by then
   only once ``completed`` has; ``state: cancelled`` only once the update announcing it is
   posted (a cancellation without such an update has no time, so it always holds);
 * the postmortem once its ``published`` time has passed (without one it is a draft);
-* the corrections made by then.
+* the corrections and notes made by then.
+
+It also keeps only what the audience may read (:class:`~statusbook.model.Audience`). For the
+public one, an internal record does not exist at all, and a public record loses its internal
+updates and notes — as if they had never been written, so nothing downstream (pages, feeds,
+the API, badges, the search index, messages) can show them; its posts are numbered among the
+public updates. The internal audience reads everything, draft postmortems included (a draft
+is internal text until it is published). Problem records get the same treatment in
+:func:`problem_known_at`: the public reads only their public fields.
 
 :func:`standing` then derives what every reader is told: the lifecycle status at ``now``
 in Statuspage's vocabulary, whether the record is open, when it began and ended, its
@@ -28,13 +36,17 @@ from datetime import UTC, datetime, timedelta
 
 from statusbook.derive.timeline import incident_statuses_at
 from statusbook.model import (
+    Audience,
     ComponentStatus,
     Incident,
     MaintenanceState,
     MaintenanceWindow,
+    ProblemRecord,
+    ProblemStatus,
     RecordStatus,
     Update,
     UpdateStatus,
+    Visibility,
 )
 
 Changes = Mapping[str, tuple[ComponentStatus, ComponentStatus]]
@@ -79,6 +91,8 @@ class Post:
     changes: Changes
     #: The 1-based number of the written update; ``None`` for a derived post.
     number: int | None = None
+    #: Internal posts reach the internal site only (the public snapshot has none).
+    visibility: Visibility = Visibility.PUBLIC
 
     @property
     def derived(self) -> bool:
@@ -133,8 +147,15 @@ def published_at(record: Incident) -> datetime | None:
     return record.updates[0].at if record.updates else None
 
 
-def known_at(record: Incident, now: datetime) -> Incident | None:
-    """``record`` with only what is true and published at ``now``; ``None`` before that."""
+def known_at(
+    record: Incident, now: datetime, audience: Audience = Audience.PUBLIC
+) -> Incident | None:
+    """``record`` with only what is true and published at ``now`` and what ``audience`` may
+    read; ``None`` before that, or when the audience may read none of it."""
+    readable = for_audience(record, audience)
+    if readable is None:
+        return None
+    record = readable
     first = published_at(record)
     if first is not None and first > now:
         return None
@@ -142,7 +163,8 @@ def known_at(record: Incident, now: datetime) -> Incident | None:
         return record
     updates = tuple(update for update in record.updates if update.at <= now)
     postmortem = record.postmortem
-    if postmortem is not None and (postmortem.published is None or postmortem.published > now):
+    draft = postmortem is not None and (postmortem.published is None or postmortem.published > now)
+    if draft and audience is Audience.PUBLIC:
         postmortem = None
     window = record.maintenance
     known_window = None if window is None else _window_known_at(window, record.updates, now)
@@ -157,7 +179,27 @@ def known_at(record: Incident, now: datetime) -> Incident | None:
         corrections=tuple(c for c in record.corrections if c.at <= now),
         maintenance=known_window,
         started=started,
+        notes=tuple(note for note in record.notes if note.at <= now),
     )
+
+
+def for_audience(record: Incident, audience: Audience) -> Incident | None:
+    """``record`` as ``audience`` may read it: ``None`` when the record is hidden from it, or
+    when every update is (a public record readers would see with no update at all)."""
+    if audience is Audience.INTERNAL:
+        return record
+    if record.visibility is not Visibility.PUBLIC:
+        return None
+    public = Visibility.PUBLIC
+    if all(u.visibility is public for u in record.updates) and all(
+        n.visibility is public for n in record.notes
+    ):
+        return record
+    updates = tuple(update for update in record.updates if update.visibility is public)
+    if record.updates and not updates:
+        return None
+    notes = tuple(note for note in record.notes if note.visibility is public)
+    return replace(record, updates=updates, notes=notes)
 
 
 def _resolution_known(
@@ -178,6 +220,7 @@ def _settled(record: Incident, now: datetime) -> bool:
     return (
         all(update.at <= now for update in record.updates)
         and all(correction.at <= now for correction in record.corrections)
+        and all(note.at <= now for note in record.notes)
         and (record.resolved is None or record.resolved <= now)
         and (
             postmortem is None or (postmortem.published is not None and postmortem.published <= now)
@@ -212,9 +255,12 @@ def _window_known_at(
 # --- the standing at now -------------------------------------------------------------------
 
 
-def standing(record: Incident, now: datetime) -> RecordState | None:
-    """Where ``record`` stands at ``now``; ``None`` while nothing of it is published."""
-    known = known_at(record, now)
+def standing(
+    record: Incident, now: datetime, audience: Audience = Audience.PUBLIC
+) -> RecordState | None:
+    """Where ``record`` stands at ``now`` for ``audience``; ``None`` while nothing of it is
+    published (or the audience may read none of it)."""
+    known = known_at(record, now, audience)
     if known is None:
         return None
     if known.maintenance is not None:
@@ -225,13 +271,21 @@ def standing(record: Incident, now: datetime) -> RecordState | None:
 def _incident_standing(record: Incident, now: datetime) -> RecordState:
     posts = tuple(_incident_posts(record))
     if record.resolved is not None:
-        postmortem = record.postmortem
-        status = RecordStatus.POSTMORTEM if postmortem is not None else RecordStatus.RESOLVED
+        published = _published_postmortem(record, now)
+        status = RecordStatus.POSTMORTEM if published else RecordStatus.RESOLVED
     else:
         status = _open_lifecycle(record)
     current = _after(posts, record)
     held = incident_statuses_at(record, now)
     return _state(record, status, posts, record.started, record.resolved, held, current, now)
+
+
+def _published_postmortem(record: Incident, now: datetime) -> bool:
+    """A postmortem readers have been given (the internal audience also sees drafts)."""
+    postmortem = record.postmortem
+    return (
+        postmortem is not None and postmortem.published is not None and postmortem.published <= now
+    )
 
 
 def _open_lifecycle(record: Incident) -> RecordStatus:
@@ -360,6 +414,7 @@ def _post(update: Update, index: int, lifecycle: RecordStatus, changes: Changes)
         update.author,
         changes,
         index + 1,
+        update.visibility,
     )
 
 
@@ -415,7 +470,8 @@ def _state(
     moments += [correction.at for correction in record.corrections]
     if record.resolved is not None:
         moments.append(record.resolved)
-    if record.postmortem is not None and record.postmortem.published is not None:
+    if _published_postmortem(record, now):
+        assert record.postmortem is not None and record.postmortem.published is not None
         moments.append(record.postmortem.published)
     if record.maintenance is None:
         moments.append(record.started)
@@ -431,3 +487,50 @@ def _state(
         first_posted=first,
         last_changed=max(moments, default=first).astimezone(UTC),
     )
+
+
+# --- problem records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemState:
+    """A problem record as the audience knows it at ``now``, with the incidents it caused."""
+
+    #: Only the facts true at ``now`` and readable by the audience (see :func:`problem_known_at`).
+    record: ProblemRecord
+    status: ProblemStatus
+    #: The linked incidents in the snapshot, by start: the problem's ``incidents:`` and
+    #: every incident naming it with ``problem:``.
+    incidents: tuple[RecordState, ...]
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not ProblemStatus.RESOLVED
+
+
+def problem_known_at(
+    problem: ProblemRecord, now: datetime, audience: Audience = Audience.PUBLIC
+) -> ProblemRecord | None:
+    """``problem`` with what is true at ``now`` and readable by ``audience``.
+
+    Not opened yet, or internal for the public: ``None``. Identification and resolution
+    count once their times have passed. The public reads the title, status, times,
+    summary, workaround, links and public notes; the root cause, owner, action items,
+    internal notes and body are left out here, so no page can show them.
+    """
+    if not audience.sees(problem.visibility) or problem.opened > now:
+        return None
+    notes = tuple(n for n in problem.notes if n.at <= now and audience.sees(n.visibility))
+    known = replace(
+        problem,
+        identified=problem.identified if problem.identified and problem.identified <= now else None,
+        resolved=problem.resolved if problem.resolved and problem.resolved <= now else None,
+        notes=notes,
+    )
+    if audience is Audience.PUBLIC:
+        known = replace(known, root_cause=None, owner=None, action_items=(), body="")
+    return replace(known, status=known.status_at())

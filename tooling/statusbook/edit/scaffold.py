@@ -53,11 +53,19 @@ EXAMPLE_RECORDS = (
     "2026-12-03-database-major-version-upgrade",
 )
 
+#: The example problem records (``problems/``), removed with the example records.
+EXAMPLE_PROBLEMS = (
+    "PRB-0001-api-gateway-config-rollouts",
+    "PRB-0002-disk-alerts-reach-no-one",
+    "PRB-0003-search-indexing-falls-behind",
+)
+
 #: The files whose content follows from the catalog and the install source.
 GITHUB_FILES = (
     ".github/workflows/pull-request.yml",
     ".github/workflows/publish.yml",
     ".github/workflows/self-service-report.yml",
+    ".github/workflows/overdue-actions.yml",
     ".github/ISSUE_TEMPLATE/report-incident.yml",
     ".github/pull_request_template.md",
 )
@@ -414,7 +422,8 @@ def remove_examples(root: Path, answers: Answers) -> ExampleRemoval:
     """The example records go, the catalog becomes ``answers``' and its derived files follow.
 
     Only a demonstration catalog (``demo:``) is replaced, and only the records named in
-    :data:`EXAMPLE_RECORDS` are deleted, so a repository already in use loses nothing.
+    :data:`EXAMPLE_RECORDS` and the problem records in :data:`EXAMPLE_PROBLEMS` are deleted,
+    so a repository already in use loses nothing.
     """
     path = root / CATALOG_FILE
     old = load_catalog(path)
@@ -427,6 +436,9 @@ def remove_examples(root: Path, answers: Answers) -> ExampleRemoval:
     new = check_catalog(catalog)
     records = sorted(old.records_dir.rglob("*.md"))
     examples = [p for p in records if p.stem in EXAMPLE_RECORDS]
+    if old.problems_dir.is_dir():
+        records += sorted(old.problems_dir.rglob("*.md"))
+        examples += [p for p in records if p.stem in EXAMPLE_PROBLEMS]
     kept = [_relative(p, root) for p in records if p not in examples and _is_record(p)]
     for record in examples:
         record.unlink()

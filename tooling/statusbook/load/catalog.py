@@ -221,6 +221,7 @@ def _build(data: dict[str, Any], path: Path) -> Catalog:
             time_zone=site.get("time_zone", "UTC"),
             edit_url=site.get("edit_url"),
             edit_links=site.get("edit_links", False),
+            internal_url=site.get("internal_url"),
             demo=Demo(as_of=data["demo"]["as_of"]) if "demo" in data else None,
             subscriptions=_subscriptions(data),
         ),
@@ -244,6 +245,7 @@ def _build(data: dict[str, Any], path: Path) -> Catalog:
             exclude_maintenance=sla.get("exclude_maintenance", defaults.exclude_maintenance),
         ),
         records_dir=(path.parent / data.get("records", "incidents")).resolve(),
+        problems_dir=(path.parent / data.get("problems", "problems")).resolve(),
         path=path,
         notifications=_notifications(data),
         reminders=Reminders(

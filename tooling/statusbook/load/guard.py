@@ -43,13 +43,16 @@ from statusbook.problems import Problem
 from statusbook.timeutil import TimestampError, format_timestamp, parse_timestamp
 
 #: The fields of an update that customers see; anything else (x- keys) is private.
-PUBLISHED_FIELDS = ("at", "message", "status", "author", "components")
+#: ``visibility`` counts: making an internal update public inserts it into the public
+#: timeline, and making a public one internal deletes it from there.
+PUBLISHED_FIELDS = ("at", "message", "status", "author", "components", "visibility")
 _FIELD_WORDS = {
     "at": "time",
     "message": "text",
     "status": "status",
     "author": "author",
     "components": "components",
+    "visibility": "visibility",
 }
 
 _CORRECTION_FIX = (
@@ -258,6 +261,7 @@ class _Update:
     status: str
     author: str
     components: tuple[tuple[str, str], ...]
+    visibility: str = "public"
 
     @classmethod
     def of(cls, item: Any) -> _Update:
@@ -268,6 +272,7 @@ class _Update:
             status=_words(item.get("status")),
             author=_words(item.get("author")),
             components=_statuses(item.get("components")),
+            visibility=_words(item.get("visibility")) or "public",
         )
 
     def changed(self, other: _Update) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from statusbook.i18n import is_placeholder
+from statusbook.load.items import build_notes, check_action_items, check_notes, problem_ids
 from statusbook.load.limits import MAX_FILE_NAME
 from statusbook.load.plaintext import markup_in_plain_text
 from statusbook.load.records import KeyPath, Source, read_source, survey
@@ -26,6 +27,7 @@ from statusbook.model import (
     ActionItem,
     ActionStatus,
     Catalog,
+    ComponentStatus,
     Correction,
     Impact,
     Incident,
@@ -33,8 +35,10 @@ from statusbook.model import (
     MaintenanceState,
     MaintenanceWindow,
     Postmortem,
+    ProblemRecord,
     Update,
     UpdateStatus,
+    Visibility,
 )
 from statusbook.problems import Problem
 from statusbook.timeutil import format_timestamp
@@ -51,6 +55,8 @@ class Validation:
     incidents: list[Incident] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    #: Problem records without errors (:func:`statusbook.load.problem_records.validate_repository`).
+    problem_records: list[ProblemRecord] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -61,22 +67,41 @@ class Validation:
         return [problem for problem in self.problems if not problem.is_error]
 
 
-def validate_paths(paths: Sequence[Path] | None, catalog: Catalog, now: datetime) -> Validation:
-    """Check the records under ``paths`` (default: the catalog's records folder)."""
+def validate_paths(
+    paths: Sequence[Path] | None,
+    catalog: Catalog,
+    now: datetime,
+    *,
+    fail_overdue: bool = False,
+) -> Validation:
+    """Check the records under ``paths`` (default: the catalog's records folder).
+
+    Problem records and the links between them and incidents are checked by
+    :func:`statusbook.load.problem_records.validate_repository`, which calls this.
+    """
     found = survey(paths or [catalog.records_dir])
-    result = validate_sources((read_source(path) for path in found.files), catalog, now)
+    result = validate_sources(
+        (read_source(path) for path in found.files), catalog, now, fail_overdue=fail_overdue
+    )
     if found.skipped:
         result.problems = sorted([*found.skipped, *result.problems], key=Problem.sort_key)
     return result
 
 
-def validate_sources(sources: Iterable[Source], catalog: Catalog, now: datetime) -> Validation:
+def validate_sources(
+    sources: Iterable[Source],
+    catalog: Catalog,
+    now: datetime,
+    *,
+    fail_overdue: bool = False,
+) -> Validation:
     result = Validation()
     first_seen: dict[str, Path] = {}
     known = frozenset(catalog.component_ids)
+    links = RecordLinks(problem_ids(catalog), fail_overdue)
     for source in sources:
         result.files += 1
-        incident = check_record(source, catalog, now, known)
+        incident = check_record(source, catalog, now, known, links=links)
         other = first_seen.setdefault(source.record_id, source.path)
         if other != source.path:
             source.report(
@@ -93,12 +118,27 @@ def validate_sources(sources: Iterable[Source], catalog: Catalog, now: datetime)
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class RecordLinks:
+    """What a record's rules need from outside it: the problem ids that exist, and whether
+    an overdue action item fails the check (``validate --fail-overdue``)."""
+
+    problems: frozenset[str]
+    fail_overdue: bool = False
+
+
 def check_record(
-    source: Source, catalog: Catalog, now: datetime, known: frozenset[str] | None = None
+    source: Source,
+    catalog: Catalog,
+    now: datetime,
+    known: frozenset[str] | None = None,
+    *,
+    links: RecordLinks | None = None,
 ) -> Incident | None:
     """Apply every rule to one record; the Incident when it has no errors.
 
-    ``known`` is the catalog's component ids, passed in when checking many records.
+    ``known`` is the catalog's component ids and ``links`` the problem ids, passed in when
+    checking many records (read from the catalog's folders otherwise).
     """
     _check_file_name(source, catalog)
     if not source.parsed:
@@ -107,7 +147,8 @@ def check_record(
     if not isinstance(data, dict):
         return None
     known = frozenset(catalog.component_ids) if known is None else known
-    return _RecordRules(source, catalog, now, data, known).run()
+    links = RecordLinks(problem_ids(catalog)) if links is None else links
+    return _RecordRules(source, catalog, now, data, known, links).run()
 
 
 def _check_file_name(source: Source, catalog: Catalog) -> None:
@@ -157,7 +198,9 @@ class _RecordRules:
         now: datetime,
         data: dict[str, Any],
         known: frozenset[str],
+        links: RecordLinks | None = None,
     ):
+        self.links = links or RecordLinks(frozenset())
         self.source = source
         self.catalog = catalog
         self.known = known
@@ -177,8 +220,18 @@ class _RecordRules:
         self.check_order()
         self.check_future()
         self.check_markup()
-        self.check_postmortem()
         self.check_title()
+        self.check_postmortem()
+        self.check_audiences()
+        self.check_problem_link()
+        check_notes(self.source, self.data.get("notes", []), self.now + FUTURE_TOLERANCE)
+        check_action_items(
+            self.source,
+            self.data.get("postmortem", {}).get("action_items", []),
+            ("postmortem", "action_items"),
+            self.catalog.today(self.now),
+            self.links.fail_overdue,
+        )
         if self.kind is not None:
             self.check_update_statuses()
             self.check_file_date()
@@ -470,6 +523,72 @@ class _RecordRules:
                 at=("updates", last_index, "status"),
             )
 
+    def check_audiences(self) -> None:
+        """Internal text must not change what the public page says happened: an internal
+        update sets no status and closes nothing, or readers would see statuses change (or
+        a record end) with no update saying so. A record hidden from the public page that
+        impairs components, or a public one with no public update, is most likely a slip."""
+        for index, update in enumerate(self.updates):
+            if update.get("visibility") is not Visibility.INTERNAL:
+                continue
+            if update.get("components"):
+                self.report(
+                    "SB813",
+                    f"internal update {index + 1} sets component statuses",
+                    "set statuses in a public update (readers see every status change with "
+                    "the update that made it), or remove 'components' from this one",
+                    at=("updates", index, "components"),
+                    key=True,
+                )
+            status = update.get("status")
+            if status in (UpdateStatus.RESOLVED, UpdateStatus.COMPLETED, UpdateStatus.CANCELLED):
+                self.report(
+                    "SB813",
+                    f"internal update {index + 1} is {status.value}: the public page would "
+                    "end the record without saying so",
+                    "make the closing update public (remove 'visibility: internal')",
+                    at=("updates", index, "status"),
+                )
+        internal = self.data.get("visibility") is Visibility.INTERNAL
+        if internal and self._impairs_components():
+            self.report(
+                "SB814",
+                "this internal record impairs components, but the public page and its uptime "
+                "will not show it",
+                "if customers were affected, make the record public (remove 'visibility: "
+                "internal'); otherwise remove its component statuses",
+                at=("visibility",),
+            )
+        if (
+            not internal
+            and self.updates
+            and all(u.get("visibility") is Visibility.INTERNAL for u in self.updates)
+        ):
+            self.report(
+                "SB815",
+                "every update is internal, so the public page does not show this record",
+                "make at least the first update public, or mark the record 'visibility: internal'",
+                at=("updates",),
+                key=True,
+            )
+
+    def _impairs_components(self) -> bool:
+        statuses = [*self.data.get("components", {}).values()]
+        statuses += [s for u in self.updates for s in u.get("components", {}).values()]
+        return any(status is not ComponentStatus.OPERATIONAL for status in statuses)
+
+    def check_problem_link(self) -> None:
+        problem = self.data.get("problem")
+        if problem is None or problem in self.links.problems:
+            return
+        hint = suggest(problem, sorted(self.links.problems))
+        self.report(
+            "SB803",
+            f"problem {problem!r} has no record in {self.catalog.problems_dir.name}/",
+            hint or "create it with statusbook problem new, or correct the id",
+            at=("problem",),
+        )
+
     def lifecycle(self) -> tuple[UpdateStatus | None, int]:
         for index in range(len(self.updates) - 1, -1, -1):
             status = self.updates[index].get("status")
@@ -488,6 +607,7 @@ class _RecordRules:
                 message=item["message"],
                 author=item.get("author"),
                 components=item.get("components", {}),
+                visibility=item.get("visibility", Visibility.PUBLIC),
             )
             for item in self.updates
         )
@@ -520,6 +640,9 @@ class _RecordRules:
             maintenance=maintenance,
             body=self.source.body,
             path=self.source.path,
+            visibility=data.get("visibility", Visibility.PUBLIC),
+            problem=data.get("problem"),
+            notes=build_notes(data.get("notes", [])),
         )
 
 

@@ -29,7 +29,9 @@ from statusbook.model import (
     Impact,
     Kind,
     MaintenanceState,
+    ProblemStatus,
     UpdateStatus,
+    Visibility,
     WebhookType,
 )
 from statusbook.timeutil import TimestampError, parse_date, parse_timestamp, start_of_day
@@ -731,6 +733,50 @@ def _variant_fix(key: str, variant: str) -> str:
 
 # --- records --------------------------------------------------------------------------------
 
+PROBLEM_ID_PATTERN = r"^PRB-[0-9]{4,}$"
+
+
+@dataclass(frozen=True)
+class ProblemId(FieldType):
+    """A problem record's id, ``PRB-`` and at least four digits: the start of its file name."""
+
+    def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
+        if not isinstance(value, str):
+            return _wrong_type(reporter, at, "a problem id like PRB-0001", value)
+        if not is_problem_id(value):
+            reporter.report(
+                "SB104",
+                f"{label(at)} {value!r} is not a problem id",
+                "write it like PRB-0001 (the start of the problem's file name)",
+                at=at,
+            )
+            return INVALID
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": PROBLEM_ID_PATTERN}
+
+
+def is_problem_id(value: str) -> bool:
+    number = value.removeprefix("PRB-")
+    return value.startswith("PRB-") and len(number) >= 4 and number.isascii() and number.isdigit()
+
+
+VISIBILITY = Field(
+    Choice(Visibility),
+    "public (default) | internal: internal text is shown on the internal site only",
+)
+
+NOTE = Object(
+    {
+        "at": Field(Timestamp(), "when the note was written", required=True),
+        "note": Field(Text(), "the remark (Markdown)", required=True),
+        "author": Field(Text(), "who wrote it"),
+        "visibility": VISIBILITY,
+    },
+    doc="A remark that is not a status update; internal notes are for the team only.",
+)
+
 UPDATE = Object(
     {
         "at": Field(
@@ -748,6 +794,7 @@ UPDATE = Object(
             StatusMap(tuple(ComponentStatus)),
             "component statuses this update sets, e.g. api: partial_outage (operational when recovered)",
         ),
+        "visibility": VISIBILITY,
     },
     doc="One update on the timeline.",
 )
@@ -836,9 +883,54 @@ RECORD = Object(
             ListOf(CORRECTION),
             "changes to published updates, oldest first (required to rewrite history)",
         ),
+        "visibility": Field(
+            Choice(Visibility),
+            "public (default) | internal: an internal record is shown on the internal site only",
+        ),
+        "problem": Field(
+            ProblemId(),
+            "the problem record this incident is a symptom of, e.g. PRB-0001",
+            only_for="incident",
+        ),
+        "notes": Field(ListOf(NOTE), "remarks that are not updates, oldest first"),
     },
     doc="The front matter of a statusbook incident or maintenance record.",
     discriminator="kind",
+)
+
+PROBLEM = Object(
+    {
+        "title": Field(Text(), "the underlying problem, in a line", required=True),
+        "status": Field(
+            Choice(ProblemStatus),
+            "investigating | known_error (root cause known, workaround documented) | resolved",
+            required=True,
+        ),
+        "opened": Field(
+            Timestamp(date_ok=True), "when the problem record was opened", required=True
+        ),
+        "identified": Field(
+            Timestamp(date_ok=True), "when the root cause was identified (known_error from then)"
+        ),
+        "resolved": Field(Timestamp(date_ok=True), "when the fix removed the root cause"),
+        "summary": Field(Text(), "what customers notice, in a sentence or two (public)"),
+        "workaround": Field(Text(), "what customers can do until it is fixed (public)"),
+        "root_cause": Field(Text(), "why it happens (internal)"),
+        "owner": Field(Text(), "who is accountable for the problem (internal)"),
+        "incidents": Field(
+            ListOf(Text()), "ids of the incidents it caused (incidents may also say problem:)"
+        ),
+        "components": Field(
+            ListOf(Identifier()), "components it affects besides those of its incidents"
+        ),
+        "action_items": Field(ListOf(ACTION_ITEM), "what will remove the root cause (internal)"),
+        "notes": Field(ListOf(NOTE), "remarks, oldest first"),
+        "visibility": Field(
+            Choice(Visibility),
+            "public (default: listed under Known issues) | internal (internal site only)",
+        ),
+    },
+    doc="The front matter of a statusbook problem record: the root cause behind incidents.",
 )
 
 # --- the catalog -----------------------------------------------------------------------------
@@ -879,6 +971,10 @@ SITE = Object(
         "edit_url": Field(Url(), "prefix for 'edit this record' links"),
         "edit_links": Field(
             Boolean(), "show 'edit this record' links on the public site (default false)"
+        ),
+        "internal_url": Field(
+            Url(base=True),
+            "address of the internal site (statusbook build --audience internal), behind access control",
         ),
     },
     doc="Site settings.",
@@ -985,6 +1081,9 @@ CATALOG = Object(
             Text(line=True),
             "folder of incident records, relative to this file (default incidents)",
         ),
+        "problems": Field(
+            Text(), "folder of problem records, relative to this file (default problems)"
+        ),
         "sla": Field(SLA_POLICY, "how downtime counts"),
         "groups": Field(ListOf(GROUP), "component groups, in display order"),
         "components": Field(
@@ -1004,6 +1103,14 @@ CATALOG = Object(
 def record_json_schema() -> dict[str, Any]:
     return _document(
         RECORD, "https://statusbook.dev/schema/record.schema.json", "statusbook record front matter"
+    )
+
+
+def problem_json_schema() -> dict[str, Any]:
+    return _document(
+        PROBLEM,
+        "https://statusbook.dev/schema/problem.schema.json",
+        "statusbook problem record front matter",
     )
 
 

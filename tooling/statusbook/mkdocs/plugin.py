@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,16 +31,25 @@ from statusbook.derive.snapshot import derive
 from statusbook.i18n import Translator
 from statusbook.io.terminal import Counter
 from statusbook.load.catalog import SITE_URL_FIX, CatalogError, load_catalog
-from statusbook.load.rules import validate_paths
+from statusbook.load.problem_records import validate_repository
 from statusbook.markup import sanitize
 from statusbook.mkdocs.background import OutputsError, StaticOutputs
 from statusbook.mkdocs.theme import add_theme
+from statusbook.model import Audience
 from statusbook.render.outputs import calendar_scopes, feed_links, notes
 from statusbook.render.pages import build_views
 from statusbook.render.pages.views import SiteViews
 from statusbook.render.problem_page import problem_page, refreshing
 from statusbook.render.problem_report import render
-from statusbook.render.urls import component_url, history_url, incident_url
+from statusbook.render.urls import (
+    actions_url,
+    component_url,
+    history_url,
+    incident_url,
+    known_issues_url,
+    metrics_url,
+    problem_url,
+)
 from statusbook.timeutil import TimestampError, resolve_now
 
 log = logging.getLogger("mkdocs.plugins.statusbook")
@@ -50,7 +60,13 @@ TEMPLATES = {
     "history": "statusbook/history.html",
     "uptime": "statusbook/uptime.html",
     "component": "statusbook/component.html",
+    "known-issues": "statusbook/known-issues.html",
+    "problem": "statusbook/problem.html",
+    "actions": "statusbook/actions.html",
+    "metrics": "statusbook/metrics.html",
 }
+#: ``statusbook build --audience internal`` hands the audience to MkDocs through this.
+AUDIENCE_VARIABLE = "STATUSBOOK_AUDIENCE"
 
 
 class StatusbookConfig(base.Config):
@@ -58,6 +74,9 @@ class StatusbookConfig(base.Config):
     catalog = c.Type(str, default="statusbook.yml")
     #: The instant to build at (ISO 8601); default SOURCE_DATE_EPOCH, else the clock.
     now = c.Optional(c.Type(str))
+    #: ``public`` (the status page) or ``internal`` (the team's site: internal updates and
+    #: notes, problem records, action items, metrics). Default: $STATUSBOOK_AUDIENCE, else public.
+    audience = c.Optional(c.Choice([audience.value for audience in Audience]))
 
 
 class StatusbookPlugin(BasePlugin[StatusbookConfig]):
@@ -96,12 +115,23 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
                 problem_page("invalid build time", [], detail=str(error)),
             )
         self._watch(self.catalog.records_dir)
-        if self.command != "serve" and not self.catalog.site.url:
+        if self.catalog.problems_dir.is_dir():
+            self._watch(self.catalog.problems_dir)
+        try:
+            self.audience = Audience(
+                self.config.audience or os.environ.get(AUDIENCE_VARIABLE) or Audience.PUBLIC
+            )
+        except ValueError:
+            raise PluginError(
+                f"statusbook: ${AUDIENCE_VARIABLE} must be public or internal"
+            ) from None
+        public = self.audience is Audience.PUBLIC
+        if self.command != "serve" and public and not self.catalog.site.url:
             raise PluginError(
                 "statusbook: site.url is not set in the catalog, so the page cannot be built "
                 f"for publishing; {SITE_URL_FIX}"
             )
-        result = validate_paths(None, self.catalog, self.now)
+        result = validate_repository(None, self.catalog, self.now)
         if result.errors:
             return self._broken(
                 config,
@@ -114,7 +144,16 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         for problem in result.warnings:
             log.info(render([problem], 0, "text").splitlines()[0])
 
-        site = self.catalog.site
+        snapshot = derive(
+            self.catalog,
+            result.incidents,
+            self.now,
+            audience=self.audience,
+            problems=result.problem_records,
+        )
+        #: The catalog as this audience's site has it (the internal site's own address).
+        self.site_catalog = snapshot.catalog
+        site = snapshot.catalog.site
         # Material prints site_name unescaped (in <title>, the header and aria-label) and
         # escaped elsewhere (title="… | e"): as Markup, the escaped name is right in both.
         config.site_name = escape(site.name)
@@ -127,14 +166,18 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             {self.t("nav.history"): "history/index.md"},
             {self.t("nav.uptime"): "uptime/index.md"},
         ]
-        snapshot = derive(self.catalog, result.incidents, self.now)
         self.views = build_views(
             snapshot,
             edit_root=site.edit_url,
-            record_paths=_record_paths(result.incidents, root),
+            record_paths=_record_paths([*result.incidents, *result.problem_records], root),
         )
+        if self.views.known_issues is not None:
+            config.nav.append({self.t("nav.known_issues"): _source(known_issues_url())})
+        if not public:
+            config.nav.append({self.t("nav.actions"): _source(actions_url())})
+            config.nav.append({self.t("nav.metrics"): _source(metrics_url())})
         self.incidents = result.incidents
-        self.feeds = feed_links(self.catalog, calendars=calendar_scopes(snapshot))
+        self.feeds = feed_links(snapshot.catalog, calendars=calendar_scopes(snapshot))
         self.outputs = StaticOutputs(snapshot, Path(config.site_dir))
         return config
 
@@ -210,6 +253,34 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
                 component_page.row.name,
                 in_nav=False,
             )
+        if views.known_issues is not None:
+            title = self.t("known.title")
+            add(_source(known_issues_url()), "known-issues", views.known_issues, title, in_nav=True)
+        for problem_id, problem_page_view in views.problems.items():
+            add(
+                _source(problem_url(problem_id)),
+                "problem",
+                problem_page_view,
+                f"{problem_id}: {problem_page_view.summary.title}",
+                views.problem_bodies.get(problem_id, ""),
+                in_nav=False,
+            )
+        if views.actions is not None:
+            add(
+                _source(actions_url()),
+                "actions",
+                views.actions,
+                self.t("actions.title"),
+                in_nav=True,
+            )
+        if views.metrics is not None:
+            add(
+                _source(metrics_url()),
+                "metrics",
+                views.metrics,
+                self.t("metrics.title"),
+                in_nav=True,
+            )
         self.rendering = Counter(len(self.page_views), "statusbook: writing pages")
         return files
 
@@ -243,8 +314,9 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
             extra["sb_kind"] = kind
             extra["sb"] = view
         extra["t"] = self.t
-        extra["sb_site"] = self.catalog.site
+        extra["sb_site"] = self.site_catalog.site
         extra["sb_feeds"] = self.feeds
+        extra["sb_audience"] = self.audience.value
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
@@ -267,7 +339,12 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         if self.failure is not None:
             return
         self.rendering.close()
-        for note in notes(self.catalog):
+        if self.audience is Audience.INTERNAL and self.site_catalog.site.url is None:
+            log.info(
+                "statusbook: site.internal_url is not set in the catalog: the internal site "
+                "has no feeds or calendar, because their links and ids must be absolute URLs"
+            )
+        for note in notes(self.site_catalog) if self.audience is Audience.PUBLIC else []:
             log.info(f"statusbook: {note}")
         try:
             self.outputs.finish(Path(config.site_dir))
@@ -289,6 +366,8 @@ class StatusbookPlugin(BasePlugin[StatusbookConfig]):
         catalog = getattr(self, "catalog", None)
         if catalog is not None:
             self._watch(catalog.records_dir)
+            if catalog.problems_dir.is_dir():
+                self._watch(catalog.problems_dir)
         return server
 
 

@@ -41,6 +41,7 @@ from statusbook.model import (
     MaintenanceState,
     RecordStatus,
     UpdateStatus,
+    Visibility,
     Webhook,
     WebhookType,
 )
@@ -124,22 +125,34 @@ def published(files: Mapping[Path, bytes]) -> dict[str, Published]:
 
     The base is not validated: a record that no longer passes today's rules (a component
     since renamed) was still published, and treating it as new would announce it again.
+
+    Notifications go to the public: only public records and updates count, as the public
+    snapshot numbers them (an internal record made public later is news then).
     """
     result: dict[str, Published] = {}
     for path, raw in sorted(files.items()):
         data = parse_source(path, raw).data
         data = data if isinstance(data, dict) else {}
+        if data.get("visibility") == Visibility.INTERNAL.value:
+            continue
         updates = data.get("updates")
         record_id = path.stem
         result.setdefault(
             record_id,
             Published(
                 record_id,
-                len(updates) if isinstance(updates, list) else 0,
+                _public_updates(updates),
                 data.get("state") == MaintenanceState.CANCELLED.value,
             ),
         )
     return result
+
+
+def _public_updates(updates: Any) -> int:
+    if not isinstance(updates, list):
+        return 0
+    internal = Visibility.INTERNAL.value
+    return sum(1 for u in updates if not (isinstance(u, dict) and u.get("visibility") == internal))
 
 
 def find_events(

@@ -25,6 +25,25 @@ def history_url(key: str) -> str:
     return f"history/{key}/"
 
 
+def known_issues_url() -> str:
+    return "known-issues/"
+
+
+def problem_url(problem_id: str) -> str:
+    """``problems/prb-0001/``: lowercase like every other address of the site."""
+    return f"problems/{problem_id.lower()}/"
+
+
+def actions_url() -> str:
+    """The internal site's list of every action item."""
+    return "actions/"
+
+
+def metrics_url() -> str:
+    """The internal site's metrics page."""
+    return "metrics/"
+
+
 def site_base(catalog: Catalog) -> str | None:
     """``site.url`` with exactly one trailing slash; ``None`` when the catalog has none."""
     url = (catalog.site.url or "").strip()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
 from statusbook.derive.lifecycle import Post, RecordState
-from statusbook.model import Incident, RecordStatus
+from statusbook.model import ActionItem, Incident, Note, RecordStatus, Visibility
 from statusbook.render.pages.labels import Labels
 from statusbook.render.pages.views import (
     ActionItemView,
@@ -12,7 +15,9 @@ from statusbook.render.pages.views import (
     IncidentSummary,
     Label,
     Moment,
+    NoteView,
     PostmortemView,
+    ProblemLink,
     StatusChange,
     UpdateView,
 )
@@ -23,11 +28,22 @@ from statusbook.render.urls import incident_url
 class RecordViews:
     """Summaries and pages of records, in one language."""
 
-    def __init__(self, labels: Labels, *, edit_root: str | None, paths: dict[str, str]) -> None:
+    def __init__(
+        self,
+        labels: Labels,
+        *,
+        edit_root: str | None,
+        paths: dict[str, str],
+        problems: Mapping[str, ProblemLink] | None = None,
+        now: datetime | None = None,
+    ) -> None:
         self.labels = labels
         self.t = labels.t
         self.edit_root = edit_root
         self.paths = paths
+        #: The problems the audience knows, by id: an incident page links to its own.
+        self.problems = problems or {}
+        self.now = now
 
     def post(self, post: Post) -> UpdateView:
         labels = self.labels
@@ -41,6 +57,7 @@ class RecordViews:
                 StatusChange(labels.component_name(component), labels.status(new))
                 for component, (_old, new) in post.changes.items()
             ),
+            internal=post.visibility is Visibility.INTERNAL,
         )
 
     def summary(self, state: RecordState) -> IncidentSummary:
@@ -85,6 +102,19 @@ class RecordViews:
             postmortem=self._postmortem(record),
             edit_url=f"{self.edit_root}{path}" if self.edit_root and path else None,
             corrections=tuple((self.labels.moment(c.at), c.note) for c in record.corrections),
+            problem=self.problems.get(record.problem or ""),
+            notes=self.notes(record.notes),
+        )
+
+    def notes(self, notes: Iterable[Note]) -> tuple[NoteView, ...]:
+        return tuple(
+            NoteView(
+                self.labels.moment(note.at),
+                render_markdown(note.text),
+                note.author,
+                note.visibility is Visibility.INTERNAL,
+            )
+            for note in notes
         )
 
     def _affected(self, state: RecordState) -> tuple[StatusChange, ...]:
@@ -142,16 +172,18 @@ class RecordViews:
             summary_html=render_markdown(pm.summary),
             root_cause_html=render_markdown(pm.root_cause),
             published=self.labels.moment(pm.published) if pm.published else None,
-            action_items=tuple(
-                ActionItemView(
-                    title=item.title,
-                    owner=item.owner,
-                    status=Label(item.status.value, self.t(f"action.{item.status.value}")),
-                    due=None
-                    if item.due is None
-                    else f"{item.due.day} {self.t.short_months[item.due.month - 1]} {item.due.year}",
-                    link=item.link,
-                )
-                for item in pm.action_items
-            ),
+            draft=pm.published is None or (self.now is not None and pm.published > self.now),
+            action_items=tuple(self.action_item(item) for item in pm.action_items),
+        )
+
+    def action_item(self, item: ActionItem) -> ActionItemView:
+        """An action item as a postmortem, a problem record and the actions page show it."""
+        return ActionItemView(
+            title=item.title,
+            owner=item.owner,
+            status=Label(item.status.value, self.t(f"action.{item.status.value}")),
+            due=None
+            if item.due is None
+            else f"{item.due.day} {self.t.short_months[item.due.month - 1]} {item.due.year}",
+            link=item.link,
         )

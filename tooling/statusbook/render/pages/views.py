@@ -120,6 +120,28 @@ class UpdateView:
     html: str
     author: str | None
     changes: tuple[StatusChange, ...]
+    #: Shown on the internal site only, and marked so there.
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note on a record or a problem: when, by whom, the sanitised text."""
+
+    at: Moment
+    html: str
+    author: str | None
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class ProblemLink:
+    """The problem record an incident is a symptom of, as its page links to it."""
+
+    id: str
+    title: str
+    url: str
+    status: Label
 
 
 @dataclass(frozen=True)
@@ -137,6 +159,8 @@ class PostmortemView:
     root_cause_html: str
     published: Moment | None
     action_items: tuple[ActionItemView, ...]
+    #: Not published yet: only the internal site shows it.
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +195,8 @@ class IncidentPage:
     postmortem: PostmortemView | None
     edit_url: str | None
     corrections: tuple[tuple[Moment, str], ...] = ()
+    problem: ProblemLink | None = None
+    notes: tuple[NoteView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,6 +273,92 @@ class ComponentPage:
     legend: tuple[LegendEntry, ...] = ()
 
 
+# --- problem records and the internal site's pages ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemSummary:
+    """A problem record as the Known issues page lists it (public fields, unless internal)."""
+
+    id: str
+    url: str
+    title: str
+    status: Label
+    summary_html: str | None
+    workaround_html: str | None
+    opened: Moment
+    identified: Moment | None
+    resolved: Moment | None
+    incidents: tuple[IncidentSummary, ...]
+    components: tuple[str, ...]
+    #: Internal site only.
+    owner: str | None = None
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class KnownIssuesPage:
+    intro: str
+    known_errors: tuple[ProblemSummary, ...]
+    investigating: tuple[ProblemSummary, ...]
+    resolved: tuple[ProblemSummary, ...]
+
+
+@dataclass(frozen=True)
+class ProblemPage:
+    summary: ProblemSummary
+    notes: tuple[NoteView, ...]
+    #: Internal site only: the root cause, action items, recurrence figures, body, edit link.
+    root_cause_html: str | None = None
+    action_items: tuple[ActionItemView, ...] = ()
+    recurrence: tuple[Fact, ...] = ()
+    edit_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionRowView:
+    record_title: str
+    record_url: str
+    item: ActionItemView
+    #: "3 d overdue", or ``None``.
+    overdue: str | None
+
+
+@dataclass(frozen=True)
+class ActionsPage:
+    intro: str
+    summary: str
+    rows: tuple[ActionRowView, ...]
+
+
+@dataclass(frozen=True)
+class MetricsRow:
+    label: str
+    count: int
+    resolved: int
+    mtta: str
+    mttr: str
+    mtbf: str
+    longest: str
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    label: str
+    count: int
+    #: ``(label, count)`` for every impact and every unplanned kind, zeros included.
+    by_impact: tuple[tuple[str, int], ...]
+    by_kind: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class MetricsPage:
+    intro: str
+    windows: tuple[MetricsRow, ...]
+    quarters: tuple[QuarterRow, ...]
+    components: tuple[MetricsRow, ...]
+
+
 @dataclass
 class SiteViews:
     """Every page's data, computed once per build."""
@@ -257,3 +369,13 @@ class SiteViews:
     uptime: UptimePage
     components: dict[str, ComponentPage]
     records: dict[str, RecordState] = field(default_factory=dict)
+    #: ``None`` when the audience knows no problem record (the page and its link are left out).
+    known_issues: KnownIssuesPage | None = None
+    problems: dict[str, ProblemPage] = field(default_factory=dict)
+    #: The internal site's own pages; ``None`` on the public site.
+    actions: ActionsPage | None = None
+    metrics: MetricsPage | None = None
+    #: ``internal`` on the internal site, for its banner and marks.
+    audience: str = "public"
+    #: Problem id → its body (Markdown), for the internal site's problem pages.
+    problem_bodies: dict[str, str] = field(default_factory=dict)
