@@ -444,6 +444,7 @@ def test_list_filters(repo: Repo) -> None:
             "id": "2026-11-21-api-errors",
             "path": "incidents/2026/2026-11-21-api-errors.md",
             "title": "API errors",
+            "visibility": "public",
             "kind": "outage",
             "impact": "major",
             "status": "investigating",
@@ -514,3 +515,49 @@ def test_a_file_changed_while_the_editor_was_open_is_not_overwritten(
         assert "My long careful update." in rescue.read_text()
     finally:
         rescue.unlink()
+
+
+INTERNAL_RECORD = """\
+---
+title: Build farm down
+kind: outage
+impact: minor
+visibility: internal
+started: 2026-11-21T08:00:00Z
+updates:
+  - at: 2026-11-21T08:05:00Z
+    status: investigating
+    message: CI runners are down.
+---
+"""
+WITH_INTERNAL_UPDATE = """\
+---
+title: API errors
+kind: outage
+impact: major
+started: 2026-11-21T09:00:00Z
+components:
+  api: major_outage
+updates:
+  - at: 2026-11-21T09:05:00Z
+    status: investigating
+    message: We are looking into elevated API error rates.
+  - at: 2026-11-21T09:20:00Z
+    status: update
+    visibility: internal
+    message: Paged the gateway team.
+---
+"""
+
+
+def test_operators_list_and_show_internal_records_and_updates_marked(project) -> None:
+    """The public page leaves them out; the people running the page must still see them."""
+    project.write("2026-11-21-build-farm-down.md", INTERNAL_RECORD)
+    project.write("2026-11-21-api-errors.md", WITH_INTERNAL_UPDATE)
+    listed = CliRunner().invoke(cli, ["list", "--open", "--now", "2026-11-21T12:00:00Z"])
+    assert listed.exit_code == 0, listed.output
+    assert "[internal] Build farm down" in listed.stdout and "  API errors" in listed.stdout
+    shown = CliRunner().invoke(cli, ["show", "build-farm", "--now", "2026-11-21T12:00:00Z"])
+    assert "visibility: internal" in shown.stdout and "status:     investigating" in shown.stdout
+    api = CliRunner().invoke(cli, ["show", "api-errors", "--now", "2026-11-21T12:00:00Z"])
+    assert "update [internal]" in api.stdout and "Paged the gateway team." in api.stdout

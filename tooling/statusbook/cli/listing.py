@@ -24,10 +24,7 @@ from statusbook.edit.when import HELP as WHEN_HELP
 from statusbook.edit.when import zone_label
 from statusbook.load.records import read_source
 from statusbook.load.rules import check_record, validate_paths
-from statusbook.model import (
-    Incident,
-    Kind,
-)
+from statusbook.model import Audience, Incident, Kind, Visibility
 from statusbook.paths import display_path
 from statusbook.render.problem_report import render
 from statusbook.timeutil import format_timestamp
@@ -87,7 +84,8 @@ def list_records(
     # An unknown id would match nothing and read as "no records": say what was meant.
     components = tuple(component_id(typed, session.catalog) for typed in components)
     result = validate_paths(None, session.catalog, session.now)
-    snapshot = derive(session.catalog, result.incidents, session.now)
+    # Operators read everything: internal records and updates too (marked as such).
+    snapshot = derive(session.catalog, result.incidents, session.now, audience=Audience.INTERNAL)
     listed: list[Listed] = [*snapshot.records, *snapshot.pending]
     chosen = [
         item
@@ -132,6 +130,7 @@ def _summary(item: Listed) -> dict[str, Any]:
         "id": incident.id,
         "path": display_path(incident.path) if incident.path else None,
         "title": incident.title,
+        "visibility": incident.visibility.value,
         "kind": incident.kind.value,
         "impact": incident.impact.value,
         "status": _status(item),
@@ -140,6 +139,11 @@ def _summary(item: Listed) -> dict[str, Any]:
         "resolved": format_timestamp(ended) if ended else None,
         "components": list(incident.affected_components),
     }
+
+
+def _internal(incident: Incident) -> str:
+    """A mark for records the public page does not show."""
+    return "[internal] " if incident.visibility is Visibility.INTERNAL else ""
 
 
 def _print_table(session: Session, items: Sequence[Listed]) -> None:
@@ -156,7 +160,7 @@ def _print_table(session: Session, items: Sequence[Listed]) -> None:
                 incident.kind.value,
                 incident.impact.value,
                 f"{incident.started.astimezone(session.zone):%Y-%m-%d %H:%M}",
-                incident.title,
+                _internal(incident) + incident.title,
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
@@ -183,7 +187,9 @@ def show(app: AppContext, record: str, tz: str | None, now: str | None) -> None:
     if incident is None:
         click.echo(render(source.problems, 1, "text", color=sys.stderr.isatty()), err=True)
         raise Refused(f"{display_path(path)} has errors; fix them to show it")
-    state = derive(session.catalog, [incident], session.now).by_id.get(incident.id)
+    state = derive(session.catalog, [incident], session.now, audience=Audience.INTERNAL).by_id.get(
+        incident.id
+    )
     for line in _describe(session, incident, state):
         click.echo(line)
 
@@ -193,6 +199,8 @@ def _describe(session: Session, incident: Incident, state: RecordState | None) -
     yield incident.title
     yield f"  id:         {incident.id}  ({display_path(incident.path) if incident.path else ''})"
     yield f"  kind:       {incident.kind.value}, impact {incident.impact.value}"
+    if incident.visibility is Visibility.INTERNAL:
+        yield "  visibility: internal (the public page does not show it)"
     if state is None:
         first = incident.updates[0].at if incident.updates else incident.started
         yield f"  status:     {PENDING} (its first update is dated {local(first)})"
@@ -219,7 +227,8 @@ def _describe(session: Session, incident: Incident, state: RecordState | None) -
         by = f" — {post.author}" if post.author else ""
         moved = ", ".join(f"{c} → {new.value}" for c, (_old, new) in post.changes.items())
         clock = " (by the clock)" if post.derived else ""
-        yield f"  {local(post.at)}  {post.status.value}{clock}{by}"
+        internal = " [internal]" if post.visibility is Visibility.INTERNAL else ""
+        yield f"  {local(post.at)}  {post.status.value}{clock}{internal}{by}"
         if moved:
             yield f"    components: {moved}"
         for line in post.message.rstrip().splitlines():
