@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statusbook.cli import cli
-from statusbook.derive.snapshot import Snapshot, derive
+from statusbook.derive.snapshot import Snapshot, active_incidents, derive
 from statusbook.derive.timeline import effective_status
 from statusbook.i18n import Translator
 from statusbook.load.catalog import load_catalog
@@ -252,8 +252,10 @@ def test_every_output_agrees_with_the_reference(tmp_path_factory, repository) ->
     statuses = reference_statuses(records, now)
     t = Translator("en")
 
-    # The snapshot itself.
+    # The snapshot itself, and the shortcut validate's reminders take to its open incidents.
     assert {s.id for s in snapshot.records} == set(is_open)
+    shortcut = active_incidents(snapshot.catalog, records, now)
+    assert [s.id for s in shortcut] == [s.id for s in snapshot.active]
     assert {s.id: s.is_open for s in snapshot.records} == is_open
     assert dict(snapshot.components) == statuses
     for state in snapshot.records:

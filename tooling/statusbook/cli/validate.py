@@ -18,7 +18,7 @@ from statusbook.cli.common import (
     now_option,
     parse_now,
 )
-from statusbook.derive.snapshot import derive
+from statusbook.derive.snapshot import active_incidents
 from statusbook.load.catalog import catalog_warnings
 from statusbook.load.problem_records import validate_repository
 from statusbook.load.records import discover
@@ -117,8 +117,8 @@ def validate(
 def _reminders(catalog: Catalog, incidents: list[Incident], now: datetime) -> list[Problem]:
     """SB310 for the open incidents whose customers have waited too long for news: open,
     and the latest post readers have, as the snapshot says (the one answer to both)."""
-    snapshot = derive(catalog, incidents, now)
-    latest = [(state.record, state.latest.at) for state in snapshot.active if state.latest]
+    active = active_incidents(catalog, incidents, now)
+    latest = [(state.record, state.latest.at) for state in active if state.latest]
     return stale_incidents(latest, now, catalog.reminders.stale_after)
 
 

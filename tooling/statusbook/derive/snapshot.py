@@ -143,6 +143,29 @@ def derive(
     )
 
 
+def active_incidents(
+    catalog: Catalog,
+    records: Iterable[Incident],
+    now: datetime,
+    *,
+    audience: Audience = Audience.PUBLIC,
+) -> tuple[RecordState, ...]:
+    """The open incidents at ``now``, newest first — :attr:`Snapshot.active` of the same
+    records — without working out the standing of incidents long over: one whose resolution
+    and every update lie at or before ``now`` is closed whatever else it says, and a record's
+    standing does not depend on the others."""
+    candidates = [record for record in records if not _settled_closed(record, now)]
+    return derive(catalog, candidates, now, audience=audience).active
+
+
+def _settled_closed(record: Incident, now: datetime) -> bool:
+    return record.maintenance is not None or (
+        record.resolved is not None
+        and record.resolved <= now
+        and all(update.at <= now for update in record.updates)
+    )
+
+
 def _problems(
     problems: Iterable[ProblemRecord],
     states: list[RecordState],

@@ -458,9 +458,9 @@ def validate_repository(
     known = {p.resolve() for p in every_problem}
     every_problem += sorted(p for p in wanted if p not in known)
     problems, sources = _check_problems(every_problem, catalog, now, fail_overdue)
-    targets = {
-        path.stem: LinkTarget(path.stem, path=path) for path in discover([catalog.records_dir])
-    }
+    # Every record is a link target, errors or not; without PATHS the check read them all.
+    records = result.paths if not paths else discover([catalog.records_dir])
+    targets = {path.stem: LinkTarget(path.stem, path=path) for path in records}
     targets.update({incident.id: target_of(incident) for incident in result.incidents})
     link_findings = check_links(problems, targets)
     validated = {incident.id for incident in result.incidents}

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import yaml
 
@@ -56,10 +57,31 @@ class _FrontMatterLoader(yaml.CSafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
+        #: A merge key is written ``<<``: without one in the text no mapping can hold one.
+        self.may_merge = "<<" in stream
         #: (key, where it is repeated, where it first appeared)
         self.duplicates: list[tuple[Any, yaml.Mark, yaml.Mark]] = []
         #: Where a number too long to be one is written (kept as its text).
         self.long_numbers: list[yaml.Mark] = []
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """Path resolvers only: a front matter has none, and the parser calls this per node."""
+
+    def ascend_resolver(self) -> None:
+        """Path resolvers only (see :meth:`descend_resolver`)."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        """PyYAML's tag resolution, without its per-node list building and its path
+        resolvers (a front matter has none): the parser asks once per node, and most nodes
+        are plain text. Same answers: the first implicit resolver that matches, by the
+        value's first character and then the wildcard ones, else the default tag."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """SafeConstructor's, with its plain exceptions turned into marked YAML errors.
@@ -109,7 +131,11 @@ class _FrontMatterLoader(yaml.CSafeLoader):
                 return built[identity]
             if tag == _SEQ and isinstance(node, yaml.SequenceNode):
                 value: Any = [build(item) for item in node.value]
-            elif tag == _MAP and isinstance(node, yaml.MappingNode) and not _has_merge(node):
+            elif (
+                tag == _MAP
+                and isinstance(node, yaml.MappingNode)
+                and not (self.may_merge and _has_merge(node))
+            ):
                 value = {}
                 for key_node, value_node in node.value:
                     key = build(key_node)
@@ -138,6 +164,19 @@ class _FrontMatterLoader(yaml.CSafeLoader):
                 self.duplicates.append((key.value, key.start_mark, first[identity]))
             first.setdefault(identity, key.start_mark)
         return mapping
+
+
+#: The loader's implicit resolvers by a value's first character ("" for an empty value),
+#: the wildcard ones appended, as PyYAML's ``resolve`` looks them up.
+_Resolvers = tuple[tuple[str, re.Pattern[str]], ...]
+# PyYAML keys the wildcard resolvers by None, though its stubs say str.
+_TABLE = cast(
+    dict[str | None, list[tuple[str, re.Pattern[str]]]], _FrontMatterLoader.yaml_implicit_resolvers
+)
+_WILDCARD: _Resolvers = tuple(_TABLE.get(None, []))
+_RESOLVERS: dict[str, _Resolvers] = {
+    first: (*resolvers, *_WILDCARD) for first, resolvers in _TABLE.items() if first is not None
+}
 
 
 def _has_merge(node: yaml.MappingNode) -> bool:
@@ -522,6 +561,10 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError, first_line: int) ->
     )
 
 
+def _path_key(path: Path) -> tuple[str, ...]:
+    return path.parts
+
+
 IGNORED_NAMES = frozenset({"README.md", "readme.md", "index.md"})
 
 
@@ -569,7 +612,8 @@ def survey(paths: Iterable[Path]) -> Survey:
                         skipped.append(_case_problem(candidate))
         else:
             found.add(path)
-    return Survey(sorted(found), sorted(skipped, key=Problem.sort_key))
+    # Sorted by path parts, as Path's own order is, without its slow comparisons.
+    return Survey(sorted(found, key=_path_key), sorted(skipped, key=Problem.sort_key))
 
 
 def _is_folder(path: Path) -> bool:

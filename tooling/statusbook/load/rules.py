@@ -57,6 +57,8 @@ class Validation:
     files: int = 0
     #: Problem records without errors (:func:`statusbook.load.problem_records.validate_repository`).
     problem_records: list[ProblemRecord] = field(default_factory=list)
+    #: Every record file read, with errors or not (so a caller need not list the folder again).
+    paths: list[Path] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -85,6 +87,7 @@ def validate_paths(
     )
     if found.skipped:
         result.problems = sorted([*found.skipped, *result.problems], key=Problem.sort_key)
+    result.paths = found.files
     return result
 
 
