@@ -397,7 +397,7 @@ def test_maintenance_steps_refuse_incidents(catalog: Catalog, open_incident: Pat
 def test_postmortem_skeleton_then_action_items(catalog: Catalog, open_incident: Path) -> None:
     skeleton = edit.add_postmortem(catalog, "api-errors", now=NOW, root_cause="A bad deploy.")
     assert skeleton.incident.postmortem is not None
-    assert skeleton.incident.postmortem.summary == edit.SUMMARY_PLACEHOLDER
+    assert skeleton.incident.postmortem.summary == edit.placeholders("en")[0]
     assert skeleton.incident.postmortem.root_cause == "A bad deploy."
     edit.write(skeleton)
     with pytest.raises(edit.EditError, match="already has a postmortem"):

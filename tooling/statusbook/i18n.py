@@ -1,687 +1,114 @@
-"""People-facing words and dates in the site's language (English, Bahasa Indonesia).
+"""People-facing words and dates in the site's language.
 
-One table per language, the same keys in each (a test checks). Enum values are looked up
-as ``status.<value>``, ``impact.<value>``, ``kind.<value>``, ``update.<value>``,
-``banner.<indicator>`` so templates never spell a label themselves.
+The words are data, one file per language (``statusbook/translations/<code>.yml``, the code
+being the catalog's ``site.language``), so adding a language is adding one file, written by
+a translator rather than a programmer; tests/test_i18n.py holds every file to English's keys
+and placeholders. A file is read when a text in its language is first asked for, so a
+command that prints nothing translated never parses one.
+
+Enum values are looked up as ``status.<value>``, ``impact.<value>``, ``kind.<value>``,
+``update.<value>``, ``banner.<indicator>``, so templates never spell a label themselves.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import cache
+from importlib.resources import files
+from typing import Any
 from zoneinfo import ZoneInfo
 
-LANGUAGES = ("en", "id")
+#: The folder of translation files shipped in the package.
+TRANSLATIONS = files("statusbook") / "translations"
+#: Labels missing from a language are taken from this one (and a test allows none missing).
+FALLBACK = "en"
 
-_EN = {
-    "status.operational": "Operational",
-    "status.degraded_performance": "Degraded performance",
-    "status.partial_outage": "Partial outage",
-    "status.major_outage": "Major outage",
-    "status.under_maintenance": "Under maintenance",
-    "banner.none": "All systems operational",
-    "banner.minor": "Degraded performance",
-    "banner.major": "Partial outage",
-    "banner.critical": "Major outage",
-    "banner.maintenance": "Under maintenance",
-    "impact.none": "No impact",
-    "impact.minor": "Minor impact",
-    "impact.major": "Major impact",
-    "impact.critical": "Critical impact",
-    "kind.outage": "Outage",
-    "kind.degradation": "Degradation",
-    "kind.network": "Network",
-    "kind.bug": "Bug",
-    "kind.security": "Security",
-    "kind.data-loss": "Data loss",
-    "kind.third-party": "Third party",
-    "kind.maintenance": "Maintenance",
-    "update.investigating": "Investigating",
-    "update.identified": "Identified",
-    "update.monitoring": "Monitoring",
-    "update.resolved": "Resolved",
-    "update.update": "Update",
-    "update.scheduled": "Scheduled",
-    "update.in_progress": "In progress",
-    "update.verifying": "Verifying",
-    "update.completed": "Completed",
-    "update.cancelled": "Cancelled",
-    "maintenance.scheduled": "Scheduled",
-    "maintenance.in_progress": "In progress",
-    "maintenance.completed": "Completed",
-    "maintenance.cancelled": "Cancelled",
-    "maintenance.verifying": "Verifying",
-    "maintenance.scheduled_for": "Scheduled for",
-    "maintenance.started_at": "Started",
-    "maintenance.completed_at": "Completed",
-    "maintenance.cancelled_at": "Cancelled",
-    "maintenance.manager": "Maintenance lead",
-    "post.started": "The scheduled maintenance has started.",
-    "post.completed": "The scheduled maintenance has been completed.",
-    "incident.duration_so_far": "Duration so far",
-    "uptime.days_ago": "{days} days ago",
-    "uptime.percent_days": "{percent} uptime over {days} days",
-    "action.open": "Open",
-    "action.in_progress": "In progress",
-    "action.done": "Done",
-    "action.cancelled": "Cancelled",
-    "nav.status": "Status",
-    "nav.history": "History",
-    "nav.uptime": "Uptime",
-    "home.active_incidents": "Active incidents",
-    "home.maintenance_in_progress": "Maintenance in progress",
-    "home.upcoming_maintenance": "Upcoming maintenance",
-    "home.components": "Components",
-    "home.no_active": "No incidents are in progress.",
-    "home.latest_update": "Latest update",
-    "home.last_updated": "Last updated",
-    "home.recent": "Past incidents",
-    "home.more_history": "All incidents and maintenance",
-    "uptime.ninety_days": "90 days ago",
-    "uptime.today": "Today",
-    "uptime.percent_90": "{percent} uptime",
-    "uptime.no_data": "No data",
-    "uptime.day_clean": "{date}: no downtime",
-    "uptime.day_down": "{date}: {downtime} downtime",
-    "uptime.day_degraded": "{date}: degraded for {duration}",
-    "uptime.day_maintenance": "{date}: maintenance for {duration}",
-    "uptime.not_monitored": "{date}: not yet monitored",
-    "uptime.days_with_trouble": "Days with incidents",
-    "uptime.bars_label": "Daily uptime of {component} for the last 90 days",
-    "uptime.title": "Uptime and SLA",
-    "uptime.intro": "Monthly uptime of each component against the availability promised in its SLA. Partial outages count as {partial} of their duration; degraded performance does not count as downtime{maintenance}.",
-    "uptime.maintenance_excluded": "; scheduled maintenance is excluded",
-    "uptime.month": "Month",
-    "uptime.uptime": "Uptime",
-    "uptime.target": "SLA target",
-    "uptime.budget": "Error budget used",
-    "uptime.downtime": "Downtime",
-    "uptime.met": "Met",
-    "uptime.breached": "Breached",
-    "uptime.at_risk": "At risk",
-    "uptime.on_track": "On track",
-    "uptime.no_sla": "No SLA",
-    "uptime.in_progress": "(so far)",
-    "uptime.windows": "Uptime",
-    "uptime.window.24h": "24 hours",
-    "uptime.window.7d": "7 days",
-    "uptime.window.30d": "30 days",
-    "uptime.window.90d": "90 days",
-    "uptime.remaining": "{minutes} of {total} left",
-    "incident.impact": "Impact",
-    "incident.kind": "Kind",
-    "incident.affected": "Affected components",
-    "incident.started": "Started",
-    "incident.resolved": "Resolved",
-    "incident.duration": "Duration",
-    "incident.ongoing": "Ongoing",
-    "incident.manager": "Incident manager",
-    "incident.timeline": "Timeline",
-    "incident.postmortem": "Postmortem",
-    "incident.summary": "Summary",
-    "incident.root_cause": "Root cause",
-    "incident.action_items": "Action items",
-    "incident.owner": "Owner",
-    "incident.due": "Due",
-    "incident.status": "Status",
-    "incident.published": "Published",
-    "incident.edit": "Edit this record",
-    "incident.scheduled_for": "Scheduled for",
-    "incident.window": "Window",
-    "incident.by": "by {author}",
-    "incident.component_changes": "Component status",
-    "incident.all_operational": "All affected components operational",
-    "incident.corrections": "Corrections",
-    "history.title": "History",
-    "history.none": "No incidents this month.",
-    "history.quarters": "Earlier",
-    "history.newer": "Newer",
-    "history.older": "Older",
-    "component.incidents": "Incidents",
-    "component.none": "No incidents recorded.",
-    "component.more": "Showing the latest {count}; see the history for more.",
-    "component.sla": "SLA target: {target}",
-    "component.monitored_since": "Monitored since {date}",
-    "minutes": "{count} min",
-    "subscribe.title": "Subscribe",
-    "subscribe.intro": "Follow incidents and maintenance without visiting this page.",
-    "subscribe.component_intro": "Follow incidents and maintenance that affect {component}.",
-    "subscribe.updates_rss": "Every update (RSS)",
-    "subscribe.updates_atom": "Every update (Atom)",
-    "subscribe.rss": "Incident history (RSS)",
-    "subscribe.atom": "Incident history (Atom)",
-    "subscribe.feeds_hint": "For a chat app (Slack, Teams) or a mail-by-RSS service, paste “Every update”: it announces each update, the resolution included. The incident history has one entry per incident.",
-    "subscribe.calendar": "Maintenance calendar (iCalendar)",
-    "subscribe.api": "Status API (Statuspage-compatible JSON)",
-    "subscribe.badge": "Status badge (SVG)",
-    "subscribe.badge_endpoint": "Badge endpoint for shields.io (JSON)",
-    "subscribe.per_component": "Each component's page has its own feeds, calendar and badge.",
-    "subscriptions.form.heading": "Updates by email",
-    "subscriptions.form.component_heading": "Updates about {component} by email",
-    "subscriptions.form.email": "Email address",
-    "subscriptions.form.components": "Components to follow",
-    "subscriptions.form.all_hint": "With every component ticked you also follow components added later.",
-    "subscriptions.form.submit": "Subscribe",
-    "subscriptions.form.honeypot": "Leave this field empty",
-    "subscriptions.form.privacy": "We send one mail to confirm the address first. Every mail has a link to change what you follow and to unsubscribe with one click.",
-    "subscriptions.form.unavailable": "Subscribing by email is unavailable right now; please try again later. This page and its feeds work as usual.",
-    "subscriptions.form.sending": "Sending…",
-    "subscriptions.all": "all components",
-    "subscriptions.back": "Back to the status page",
-    "subscriptions.sent.title": "Check your inbox",
-    "subscriptions.sent.text": "If the address can receive mail, a confirmation link is on its way. Nothing else is sent to it until you follow the link, which works for {hours} hours.",
-    "subscriptions.sent.webhook": "A challenge request is on its way to the URL: answer it with the challenge (as plain text, or as the JSON field challenge) to confirm the webhook.",
-    "subscriptions.confirm.title": "Confirm your subscription",
-    "subscriptions.confirm.text": "Get mail from {site} about {components}?",
-    "subscriptions.confirm.button": "Confirm",
-    "subscriptions.confirmed.title": "You are subscribed",
-    "subscriptions.confirmed.text": "You will get mail when {site} posts about {components}.",
-    "subscriptions.used.title": "This link was used already",
-    "subscriptions.used.text": "This confirmation link was used before, or a newer one was sent since. Nothing has changed.",
-    "subscriptions.expired.title": "This link has expired",
-    "subscriptions.expired.text": "Subscribe again on the status page for a new link.",
-    "subscriptions.invalid.title": "This link does not work",
-    "subscriptions.invalid.text": "It may have been cut off when it was copied. Use the link from the mail as it is, or subscribe again.",
-    "subscriptions.gone.title": "No subscription",
-    "subscriptions.gone.text": "There is no subscription for this link any more.",
-    "subscriptions.manage.title": "Your subscription",
-    "subscriptions.manage.text": "What {address} gets mail about",
-    "subscriptions.manage.save": "Save",
-    "subscriptions.manage.saved": "Saved: you follow {components}.",
-    "subscriptions.manage.pending": "This subscription is not confirmed yet, so nothing is sent until the link in the confirmation mail is followed.",
-    "subscriptions.unsubscribe.title": "Unsubscribe",
-    "subscriptions.unsubscribe.text": "Stop all mail from {site} to this address and delete it?",
-    "subscriptions.unsubscribe.button": "Unsubscribe",
-    "subscriptions.unsubscribed.title": "You are unsubscribed",
-    "subscriptions.unsubscribed.text": "Nothing more will be sent, and the address has been deleted.",
-    "subscriptions.error.title": "This request cannot be accepted",
-    "subscriptions.error.rate": "Too many requests from here. Please try again later.",
-    "subscriptions.error.origin": "This form can only be sent from the {site} status page.",
-    "subscriptions.error.form": "The form could not be read. Please send it again.",
-    "subscriptions.error.components": "One of the chosen components does not exist.",
-    "subscriptions.error.email": "This is not an email address we can send to.",
-    "subscriptions.error.webhook": "This webhook URL cannot be used: it must start with https:// and be on the public internet.",
-    "subscriptions.mail.confirm_subject": "Confirm your subscription to {site}",
-    "subscriptions.mail.confirm_intro": "Someone, hopefully you, asked for mail from {site} at this address about {components}.",
-    "subscriptions.mail.confirm_action": "Confirm the subscription",
-    "subscriptions.mail.confirm_expiry": "The link works for {hours} hours. If you did not ask for this, ignore this mail: nothing else will be sent.",
-    "subscriptions.mail.footer": "You get this mail because you subscribed to updates from {site} about {components}.",
-    "subscriptions.mail.manage": "Change what you follow",
-    "subscriptions.mail.unsubscribe": "Unsubscribe",
-    "feeds.history_title": "{site} – incident history",
-    "feeds.component_history_title": "{site} – {component}: incident history",
-    "feeds.history_description": "Incidents and scheduled maintenance on {site}.",
-    "feeds.updates_title": "{site} – every update",
-    "feeds.component_updates_title": "{site} – {component}: every update",
-    "feeds.updates_description": "Every update on incidents and scheduled maintenance on {site}, the resolution included.",
-    "feeds.calendar_title": "{site} – scheduled maintenance",
-    "feeds.component_calendar_title": "{site} – {component}: scheduled maintenance",
-    "badge.label": "status",
-    "notify.incident.created": "New incident",
-    "notify.incident.updated": "Incident update",
-    "notify.incident.resolved": "Incident resolved",
-    "notify.maintenance.scheduled": "Maintenance scheduled",
-    "notify.maintenance.updated": "Maintenance update",
-    "notify.maintenance.started": "Maintenance started",
-    "notify.maintenance.completed": "Maintenance completed",
-    "notify.maintenance.cancelled": "Maintenance cancelled",
-    "notify.component.updated": "{component}: {status}",
-    "notify.link": "View on the status page",
-    # Problem records, known issues, the internal site (action items, metrics).
-    "nav.known_issues": "Known issues",
-    "nav.actions": "Action items",
-    "nav.metrics": "Metrics",
-    "problem.status.investigating": "Investigating",
-    "problem.status.known_error": "Known error",
-    "problem.status.resolved": "Resolved",
-    "known.title": "Known issues",
-    "known.intro": "Problems we know about: what you may notice, what you can do meanwhile, and the incidents they caused.",
-    "known.known_errors": "Known errors",
-    "known.investigating": "Under investigation",
-    "known.resolved": "Resolved",
-    "known.none": "There are no known issues.",
-    "problem.summary": "What you may notice",
-    "problem.workaround": "Workaround",
-    "problem.incidents": "Incidents",
-    "problem.no_incidents": "No incident is linked to it yet.",
-    "problem.opened": "Opened",
-    "problem.identified": "Root cause identified",
-    "problem.resolved": "Resolved",
-    "problem.root_cause": "Root cause",
-    "problem.owner": "Owner",
-    "problem.components": "Components",
-    "problem.action_items": "Action items",
-    "problem.notes": "Notes",
-    "problem.recurrence": "Recurrence",
-    "problem.downtime": "Time under failure",
-    "problem.mtbf": "Mean time between failures",
-    "problem.last": "Last occurrence",
-    "problem.trend.rising": "rising",
-    "problem.trend.falling": "falling",
-    "problem.trend.steady": "steady",
-    "problem.trend.none": "no incidents",
-    "problem.per_quarter": "Incidents per quarter",
-    "problem.trend": "Trend",
-    "incident.problem": "Known problem",
-    "incident.notes": "Notes",
-    "incident.draft": "Draft, not published",
-    "audience.internal": "Internal",
-    "audience.banner": "Internal site: it shows internal updates and notes, problem records and action items. Do not share its pages or links outside the team.",
-    "actions.title": "Action items",
-    "actions.intro": "Every action item of postmortems and problem records, overdue ones first.",
-    "actions.summary": "{open} open, {overdue} overdue",
-    "actions.record": "Record",
-    "actions.item": "Action item",
-    "actions.overdue": "{days} d overdue",
-    "actions.none": "There are no action items.",
-    "metrics.title": "Metrics",
-    "metrics.intro": "How often things break and how fast the team responds, from unplanned incidents (maintenance is left out). MTTA: from the start to the first update; MTTR: from the start to the resolution; MTBF: between the end of one failure and the start of the next.",
-    "metrics.period": "Period",
-    "metrics.count": "Incidents",
-    "metrics.resolved": "Resolved",
-    "metrics.mtta": "MTTA",
-    "metrics.mttr": "MTTR",
-    "metrics.mtbf": "MTBF",
-    "metrics.longest": "Longest",
-    "metrics.by_quarter": "By quarter",
-    "metrics.quarter": "Quarter",
-    "metrics.by_impact": "By impact",
-    "metrics.by_kind": "By kind",
-    "metrics.components": "By component",
-    "metrics.component": "Component",
-    "metrics.all_time": "All time",
-    # What the CLI writes when a person gives no text of their own.
-    "cli.resolved": "This incident has been resolved.",
-    "cli.maintenance_started": "The scheduled maintenance is in progress.",
-    "cli.maintenance_completed": "The scheduled maintenance has been completed.",
-    "cli.maintenance_cancelled": "This scheduled maintenance has been cancelled.",
-    # A postmortem's text still to be written; "cli.placeholder" begins each, and a
-    # published postmortem may hold none (SB309).
-    "cli.placeholder": "To be written:",
-    "cli.placeholder_summary": "To be written: what happened, for how long, and who was affected.",
-    "cli.placeholder_root_cause": "To be written: why it happened.",
-    # The page around the records: description, demo banner, footer, colour-scheme toggle.
-    "meta.home": "Current status of {site}: {status}. Components, incidents, scheduled maintenance and uptime.",
-    "meta.record": "{title}: {state}. Timeline and updates on {site}.",
-    "meta.history": "Incidents and maintenance on {site}: {period}.",
-    "meta.uptime": "Monthly uptime of every component of {site} against its SLA.",
-    "meta.component": "{component}: {status}. Daily uptime and incidents on {site}.",
-    "meta.site": "{site}: the status of every component, incidents and scheduled maintenance.",
-    "demo.label": "Demonstration",
-    "demo.as_of": "the example records as they stood at",
-    "footer.made_with": "Made with",
-    "palette.to_dark": "Switch to dark mode",
-    "palette.to_light": "Switch to light mode",
-    # Daily bars and their legend, the uptime strip, the page noticing new data.
-    "uptime.date_range": "{first} – {last}",
-    "uptime.day_status": "{date}: {status}",
-    "uptime.fact_downtime": "{downtime} downtime",
-    "uptime.fact_degraded": "degraded for {duration}",
-    "uptime.fact_maintenance": "maintenance for {duration}",
-    "uptime.legend": "Each bar is a day, coloured by its worst status:",
-    "uptime.legend_none": "Not monitored yet",
-    "uptime.day_by_day": "Day by day",
-    "uptime.day_details": "Details",
-    "uptime.months_label": "Monthly uptime of {component}, last 12 months",
-    "uptime.month_detail": "Month by month",
-    "uptime.this_month": "This month",
-    "uptime.budget_left": "Error budget left",
-    "uptime.budget_of": "{left} of {total}",
-    "uptime.overspent": "none, {over} over",
-    "live.updated": "There is new information since this page was loaded.",
-    "live.reload": "Reload",
-}
 
-_ID = {
-    "status.operational": "Beroperasi normal",
-    "status.degraded_performance": "Kinerja menurun",
-    "status.partial_outage": "Gangguan sebagian",
-    "status.major_outage": "Gangguan besar",
-    "status.under_maintenance": "Dalam pemeliharaan",
-    "banner.none": "Semua sistem beroperasi normal",
-    "banner.minor": "Kinerja menurun",
-    "banner.major": "Gangguan sebagian",
-    "banner.critical": "Gangguan besar",
-    "banner.maintenance": "Dalam pemeliharaan",
-    "impact.none": "Tanpa dampak",
-    "impact.minor": "Dampak kecil",
-    "impact.major": "Dampak besar",
-    "impact.critical": "Dampak kritis",
-    "kind.outage": "Gangguan layanan",
-    "kind.degradation": "Penurunan kinerja",
-    "kind.network": "Jaringan",
-    "kind.bug": "Bug",
-    "kind.security": "Keamanan",
-    "kind.data-loss": "Kehilangan data",
-    "kind.third-party": "Pihak ketiga",
-    "kind.maintenance": "Pemeliharaan",
-    "update.investigating": "Sedang diselidiki",
-    "update.identified": "Penyebab ditemukan",
-    "update.monitoring": "Dipantau",
-    "update.resolved": "Teratasi",
-    "update.update": "Pembaruan",
-    "update.scheduled": "Terjadwal",
-    "update.in_progress": "Sedang berlangsung",
-    "update.verifying": "Verifikasi",
-    "update.completed": "Selesai",
-    "update.cancelled": "Dibatalkan",
-    "maintenance.scheduled": "Terjadwal",
-    "maintenance.in_progress": "Sedang berlangsung",
-    "maintenance.completed": "Selesai",
-    "maintenance.cancelled": "Dibatalkan",
-    "maintenance.verifying": "Verifikasi",
-    "maintenance.scheduled_for": "Dijadwalkan",
-    "maintenance.started_at": "Dimulai",
-    "maintenance.completed_at": "Selesai",
-    "maintenance.cancelled_at": "Dibatalkan",
-    "maintenance.manager": "Penanggung jawab pemeliharaan",
-    "post.started": "Pemeliharaan terjadwal telah dimulai.",
-    "post.completed": "Pemeliharaan terjadwal telah selesai.",
-    "incident.duration_so_far": "Durasi sejauh ini",
-    "uptime.days_ago": "{days} hari lalu",
-    "uptime.percent_days": "ketersediaan {percent} selama {days} hari",
-    "action.open": "Terbuka",
-    "action.in_progress": "Dikerjakan",
-    "action.done": "Selesai",
-    "action.cancelled": "Dibatalkan",
-    "nav.status": "Status",
-    "nav.history": "Riwayat",
-    "nav.uptime": "Ketersediaan",
-    "home.active_incidents": "Insiden aktif",
-    "home.maintenance_in_progress": "Pemeliharaan berlangsung",
-    "home.upcoming_maintenance": "Pemeliharaan mendatang",
-    "home.components": "Komponen",
-    "home.no_active": "Tidak ada insiden yang sedang berlangsung.",
-    "home.latest_update": "Pembaruan terakhir",
-    "home.last_updated": "Terakhir diperbarui",
-    "home.recent": "Insiden sebelumnya",
-    "home.more_history": "Semua insiden dan pemeliharaan",
-    "uptime.ninety_days": "90 hari lalu",
-    "uptime.today": "Hari ini",
-    "uptime.percent_90": "ketersediaan {percent}",
-    "uptime.no_data": "Tidak ada data",
-    "uptime.day_clean": "{date}: tanpa gangguan",
-    "uptime.day_down": "{date}: gangguan {downtime}",
-    "uptime.day_degraded": "{date}: kinerja menurun selama {duration}",
-    "uptime.day_maintenance": "{date}: pemeliharaan selama {duration}",
-    "uptime.not_monitored": "{date}: belum dipantau",
-    "uptime.days_with_trouble": "Hari dengan insiden",
-    "uptime.bars_label": "Ketersediaan harian {component} selama 90 hari terakhir",
-    "uptime.title": "Ketersediaan dan SLA",
-    "uptime.intro": "Ketersediaan bulanan setiap komponen dibandingkan dengan janji SLA-nya. Gangguan sebagian dihitung {partial} dari durasinya; penurunan kinerja tidak dihitung sebagai gangguan{maintenance}.",
-    "uptime.maintenance_excluded": "; pemeliharaan terjadwal tidak dihitung",
-    "uptime.month": "Bulan",
-    "uptime.uptime": "Ketersediaan",
-    "uptime.target": "Target SLA",
-    "uptime.budget": "Anggaran gangguan terpakai",
-    "uptime.downtime": "Waktu gangguan",
-    "uptime.met": "Terpenuhi",
-    "uptime.breached": "Dilanggar",
-    "uptime.at_risk": "Berisiko",
-    "uptime.on_track": "Sesuai target",
-    "uptime.no_sla": "Tanpa SLA",
-    "uptime.in_progress": "(sejauh ini)",
-    "uptime.windows": "Ketersediaan",
-    "uptime.window.24h": "24 jam",
-    "uptime.window.7d": "7 hari",
-    "uptime.window.30d": "30 hari",
-    "uptime.window.90d": "90 hari",
-    "uptime.remaining": "sisa {minutes} dari {total}",
-    "incident.impact": "Dampak",
-    "incident.kind": "Jenis",
-    "incident.affected": "Komponen terdampak",
-    "incident.started": "Mulai",
-    "incident.resolved": "Teratasi",
-    "incident.duration": "Durasi",
-    "incident.ongoing": "Masih berlangsung",
-    "incident.manager": "Manajer insiden",
-    "incident.timeline": "Kronologi",
-    "incident.postmortem": "Postmortem",
-    "incident.summary": "Ringkasan",
-    "incident.root_cause": "Akar masalah",
-    "incident.action_items": "Tindak lanjut",
-    "incident.owner": "Penanggung jawab",
-    "incident.due": "Tenggat",
-    "incident.status": "Status",
-    "incident.published": "Diterbitkan",
-    "incident.edit": "Sunting catatan ini",
-    "incident.scheduled_for": "Dijadwalkan",
-    "incident.window": "Jendela waktu",
-    "incident.by": "oleh {author}",
-    "incident.component_changes": "Status komponen",
-    "incident.all_operational": "Semua komponen terdampak beroperasi normal",
-    "incident.corrections": "Koreksi",
-    "history.title": "Riwayat",
-    "history.none": "Tidak ada insiden bulan ini.",
-    "history.quarters": "Sebelumnya",
-    "history.newer": "Lebih baru",
-    "history.older": "Lebih lama",
-    "component.incidents": "Insiden",
-    "component.none": "Belum ada insiden tercatat.",
-    "component.more": "Menampilkan {count} terbaru; lihat riwayat untuk selengkapnya.",
-    "component.sla": "Target SLA: {target}",
-    "component.monitored_since": "Dipantau sejak {date}",
-    "minutes": "{count} mnt",
-    "subscribe.title": "Berlangganan",
-    "subscribe.intro": "Ikuti insiden dan pemeliharaan tanpa membuka halaman ini.",
-    "subscribe.component_intro": "Ikuti insiden dan pemeliharaan yang memengaruhi {component}.",
-    "subscribe.updates_rss": "Setiap pembaruan (RSS)",
-    "subscribe.updates_atom": "Setiap pembaruan (Atom)",
-    "subscribe.rss": "Riwayat insiden (RSS)",
-    "subscribe.atom": "Riwayat insiden (Atom)",
-    "subscribe.feeds_hint": "Untuk aplikasi obrolan (Slack, Teams) atau layanan email-dari-RSS, tempelkan “Setiap pembaruan”: umpan itu mengumumkan setiap pembaruan, termasuk penyelesaiannya. Riwayat insiden berisi satu entri per insiden.",
-    "subscribe.calendar": "Kalender pemeliharaan (iCalendar)",
-    "subscribe.api": "API status (JSON kompatibel Statuspage)",
-    "subscribe.badge": "Lencana status (SVG)",
-    "subscribe.badge_endpoint": "Endpoint lencana untuk shields.io (JSON)",
-    "subscribe.per_component": "Halaman setiap komponen memiliki umpan, kalender, dan lencananya sendiri.",
-    "subscriptions.form.heading": "Pembaruan lewat email",
-    "subscriptions.form.component_heading": "Pembaruan tentang {component} lewat email",
-    "subscriptions.form.email": "Alamat email",
-    "subscriptions.form.components": "Komponen yang diikuti",
-    "subscriptions.form.all_hint": "Jika semua komponen dicentang, Anda juga mengikuti komponen yang ditambahkan nanti.",
-    "subscriptions.form.submit": "Berlangganan",
-    "subscriptions.form.honeypot": "Biarkan kolom ini kosong",
-    "subscriptions.form.privacy": "Kami mengirim satu email untuk mengonfirmasi alamat terlebih dahulu. Setiap email memuat tautan untuk mengubah yang Anda ikuti dan untuk berhenti berlangganan dengan satu klik.",
-    "subscriptions.form.unavailable": "Berlangganan lewat email sedang tidak tersedia; silakan coba lagi nanti. Halaman ini dan umpannya tetap berfungsi seperti biasa.",
-    "subscriptions.form.sending": "Mengirim…",
-    "subscriptions.all": "semua komponen",
-    "subscriptions.back": "Kembali ke halaman status",
-    "subscriptions.sent.title": "Periksa kotak masuk Anda",
-    "subscriptions.sent.text": "Jika alamat itu dapat menerima email, tautan konfirmasi sedang dikirim. Tidak ada email lain yang dikirim sampai Anda membuka tautan itu, yang berlaku selama {hours} jam.",
-    "subscriptions.sent.webhook": "Permintaan tantangan sedang dikirim ke URL itu: jawab dengan nilai tantangannya (sebagai teks biasa, atau sebagai kolom JSON challenge) untuk mengonfirmasi webhook.",
-    "subscriptions.confirm.title": "Konfirmasi langganan Anda",
-    "subscriptions.confirm.text": "Terima email dari {site} tentang {components}?",
-    "subscriptions.confirm.button": "Konfirmasi",
-    "subscriptions.confirmed.title": "Anda sudah berlangganan",
-    "subscriptions.confirmed.text": "Anda akan menerima email setiap kali {site} mengabarkan tentang {components}.",
-    "subscriptions.used.title": "Tautan ini sudah dipakai",
-    "subscriptions.used.text": "Tautan konfirmasi ini sudah pernah dipakai, atau tautan yang lebih baru sudah dikirim. Tidak ada yang berubah.",
-    "subscriptions.expired.title": "Tautan ini sudah kedaluwarsa",
-    "subscriptions.expired.text": "Berlangganan lagi di halaman status untuk mendapatkan tautan baru.",
-    "subscriptions.invalid.title": "Tautan ini tidak berfungsi",
-    "subscriptions.invalid.text": "Mungkin tautannya terpotong saat disalin. Gunakan tautan dari email apa adanya, atau berlangganan lagi.",
-    "subscriptions.gone.title": "Tidak ada langganan",
-    "subscriptions.gone.text": "Tidak ada lagi langganan untuk tautan ini.",
-    "subscriptions.manage.title": "Langganan Anda",
-    "subscriptions.manage.text": "Hal yang dikirimkan ke {address}",
-    "subscriptions.manage.save": "Simpan",
-    "subscriptions.manage.saved": "Tersimpan: Anda mengikuti {components}.",
-    "subscriptions.manage.pending": "Langganan ini belum dikonfirmasi, jadi tidak ada yang dikirim sampai tautan di email konfirmasi dibuka.",
-    "subscriptions.unsubscribe.title": "Berhenti berlangganan",
-    "subscriptions.unsubscribe.text": "Hentikan semua email dari {site} ke alamat ini dan hapus alamatnya?",
-    "subscriptions.unsubscribe.button": "Berhenti berlangganan",
-    "subscriptions.unsubscribed.title": "Anda sudah berhenti berlangganan",
-    "subscriptions.unsubscribed.text": "Tidak ada lagi yang akan dikirim, dan alamat itu sudah dihapus.",
-    "subscriptions.error.title": "Permintaan ini tidak dapat diterima",
-    "subscriptions.error.rate": "Terlalu banyak permintaan dari sini. Silakan coba lagi nanti.",
-    "subscriptions.error.origin": "Formulir ini hanya dapat dikirim dari halaman status {site}.",
-    "subscriptions.error.form": "Formulir tidak dapat dibaca. Silakan kirim lagi.",
-    "subscriptions.error.components": "Salah satu komponen yang dipilih tidak ada.",
-    "subscriptions.error.email": "Ini bukan alamat email yang dapat kami kirimi.",
-    "subscriptions.error.webhook": "URL webhook ini tidak dapat dipakai: harus diawali https:// dan berada di internet publik.",
-    "subscriptions.mail.confirm_subject": "Konfirmasi langganan Anda di {site}",
-    "subscriptions.mail.confirm_intro": "Seseorang, semoga Anda, meminta email dari {site} ke alamat ini tentang {components}.",
-    "subscriptions.mail.confirm_action": "Konfirmasi langganan",
-    "subscriptions.mail.confirm_expiry": "Tautan ini berlaku selama {hours} jam. Jika Anda tidak memintanya, abaikan email ini: tidak ada email lain yang akan dikirim.",
-    "subscriptions.mail.footer": "Anda menerima email ini karena berlangganan pembaruan dari {site} tentang {components}.",
-    "subscriptions.mail.manage": "Ubah yang Anda ikuti",
-    "subscriptions.mail.unsubscribe": "Berhenti berlangganan",
-    "feeds.history_title": "{site} – riwayat insiden",
-    "feeds.component_history_title": "{site} – {component}: riwayat insiden",
-    "feeds.history_description": "Insiden dan pemeliharaan terjadwal di {site}.",
-    "feeds.updates_title": "{site} – setiap pembaruan",
-    "feeds.component_updates_title": "{site} – {component}: setiap pembaruan",
-    "feeds.updates_description": "Setiap pembaruan insiden dan pemeliharaan terjadwal di {site}, termasuk penyelesaiannya.",
-    "feeds.calendar_title": "{site} – pemeliharaan terjadwal",
-    "feeds.component_calendar_title": "{site} – {component}: pemeliharaan terjadwal",
-    "badge.label": "status",
-    "notify.incident.created": "Insiden baru",
-    "notify.incident.updated": "Pembaruan insiden",
-    "notify.incident.resolved": "Insiden terselesaikan",
-    "notify.maintenance.scheduled": "Pemeliharaan dijadwalkan",
-    "notify.maintenance.updated": "Pembaruan pemeliharaan",
-    "notify.maintenance.started": "Pemeliharaan dimulai",
-    "notify.maintenance.completed": "Pemeliharaan selesai",
-    "notify.maintenance.cancelled": "Pemeliharaan dibatalkan",
-    "notify.component.updated": "{component}: {status}",
-    "notify.link": "Lihat di halaman status",
-    # Problem records, known issues, the internal site (action items, metrics).
-    "nav.known_issues": "Masalah yang diketahui",
-    "nav.actions": "Tindak lanjut",
-    "nav.metrics": "Metrik",
-    "problem.status.investigating": "Diselidiki",
-    "problem.status.known_error": "Kesalahan yang diketahui",
-    "problem.status.resolved": "Teratasi",
-    "known.title": "Masalah yang diketahui",
-    "known.intro": "Masalah yang kami ketahui: apa yang mungkin Anda alami, apa yang dapat Anda lakukan sementara itu, dan insiden yang ditimbulkannya.",
-    "known.known_errors": "Kesalahan yang diketahui",
-    "known.investigating": "Sedang diselidiki",
-    "known.resolved": "Teratasi",
-    "known.none": "Tidak ada masalah yang diketahui.",
-    "problem.summary": "Yang mungkin Anda alami",
-    "problem.workaround": "Solusi sementara",
-    "problem.incidents": "Insiden",
-    "problem.no_incidents": "Belum ada insiden yang terkait.",
-    "problem.opened": "Dibuka",
-    "problem.identified": "Akar masalah ditemukan",
-    "problem.resolved": "Teratasi",
-    "problem.root_cause": "Akar masalah",
-    "problem.owner": "Penanggung jawab",
-    "problem.components": "Komponen",
-    "problem.action_items": "Tindak lanjut",
-    "problem.notes": "Catatan",
-    "problem.recurrence": "Keberulangan",
-    "problem.downtime": "Waktu gangguan",
-    "problem.mtbf": "Rata-rata waktu antar-gangguan",
-    "problem.last": "Terakhir terjadi",
-    "problem.trend.rising": "meningkat",
-    "problem.trend.falling": "menurun",
-    "problem.trend.steady": "stabil",
-    "problem.trend.none": "tidak ada insiden",
-    "problem.per_quarter": "Insiden per kuartal",
-    "problem.trend": "Kecenderungan",
-    "incident.problem": "Masalah yang diketahui",
-    "incident.notes": "Catatan",
-    "incident.draft": "Draf, belum diterbitkan",
-    "audience.internal": "Internal",
-    "audience.banner": "Situs internal: menampilkan pembaruan dan catatan internal, catatan masalah, serta tindak lanjut. Jangan bagikan halaman atau tautannya ke luar tim.",
-    "actions.title": "Tindak lanjut",
-    "actions.intro": "Setiap tindak lanjut dari postmortem dan catatan masalah, yang terlambat lebih dulu.",
-    "actions.summary": "{open} terbuka, {overdue} terlambat",
-    "actions.record": "Catatan",
-    "actions.item": "Tindak lanjut",
-    "actions.overdue": "terlambat {days} hr",
-    "actions.none": "Tidak ada tindak lanjut.",
-    "metrics.title": "Metrik",
-    "metrics.intro": "Seberapa sering gangguan terjadi dan seberapa cepat tim menanggapi, dari insiden tak terencana (pemeliharaan tidak dihitung). MTTA: dari awal hingga pembaruan pertama; MTTR: dari awal hingga penyelesaian; MTBF: dari akhir satu gangguan hingga awal gangguan berikutnya.",
-    "metrics.period": "Periode",
-    "metrics.count": "Insiden",
-    "metrics.resolved": "Teratasi",
-    "metrics.mtta": "MTTA",
-    "metrics.mttr": "MTTR",
-    "metrics.mtbf": "MTBF",
-    "metrics.longest": "Terlama",
-    "metrics.by_quarter": "Per kuartal",
-    "metrics.quarter": "Kuartal",
-    "metrics.by_impact": "Menurut dampak",
-    "metrics.by_kind": "Menurut jenis",
-    "metrics.components": "Per komponen",
-    "metrics.component": "Komponen",
-    "metrics.all_time": "Sepanjang waktu",
-    "cli.resolved": "Insiden ini telah diselesaikan.",
-    "cli.maintenance_started": "Pemeliharaan terjadwal sedang berlangsung.",
-    "cli.maintenance_completed": "Pemeliharaan terjadwal telah selesai.",
-    "cli.maintenance_cancelled": "Pemeliharaan terjadwal ini dibatalkan.",
-    "cli.placeholder": "Belum ditulis:",
-    "cli.placeholder_summary": "Belum ditulis: apa yang terjadi, berapa lama, dan siapa yang terdampak.",
-    "cli.placeholder_root_cause": "Belum ditulis: mengapa hal ini terjadi.",
-    # The page around the records: description, demo banner, footer, colour-scheme toggle.
-    "meta.home": "Status terkini {site}: {status}. Komponen, insiden, pemeliharaan terjadwal, dan ketersediaan.",
-    "meta.record": "{title}: {state}. Kronologi dan pembaruan di {site}.",
-    "meta.history": "Insiden dan pemeliharaan di {site}: {period}.",
-    "meta.uptime": "Ketersediaan bulanan setiap komponen {site} dibandingkan dengan SLA-nya.",
-    "meta.component": "{component}: {status}. Ketersediaan harian dan insiden di {site}.",
-    "meta.site": "{site}: status setiap komponen, insiden, dan pemeliharaan terjadwal.",
-    "demo.label": "Demonstrasi",
-    "demo.as_of": "contoh catatan sebagaimana adanya pada",
-    "footer.made_with": "Dibuat dengan",
-    "palette.to_dark": "Beralih ke mode gelap",
-    "palette.to_light": "Beralih ke mode terang",
-    # Daily bars and their legend, the uptime strip, the page noticing new data.
-    "uptime.date_range": "{first} – {last}",
-    "uptime.day_status": "{date}: {status}",
-    "uptime.fact_downtime": "gangguan {downtime}",
-    "uptime.fact_degraded": "kinerja menurun selama {duration}",
-    "uptime.fact_maintenance": "pemeliharaan selama {duration}",
-    "uptime.legend": "Setiap batang adalah satu hari, berwarna menurut status terburuknya:",
-    "uptime.legend_none": "Belum dipantau",
-    "uptime.day_by_day": "Hari demi hari",
-    "uptime.day_details": "Rincian",
-    "uptime.months_label": "Ketersediaan bulanan {component}, 12 bulan terakhir",
-    "uptime.month_detail": "Rincian per bulan",
-    "uptime.this_month": "Bulan ini",
-    "uptime.budget_left": "Sisa anggaran gangguan",
-    "uptime.budget_of": "{left} dari {total}",
-    "uptime.overspent": "habis, lebih {over}",
-    "live.updated": "Ada informasi baru sejak halaman ini dimuat.",
-    "live.reload": "Muat ulang",
-}
+def _languages() -> tuple[str, ...]:
+    names = (entry.name for entry in TRANSLATIONS.iterdir())
+    return tuple(sorted(name.removesuffix(".yml") for name in names if name.endswith(".yml")))
 
-TABLES = {"en": _EN, "id": _ID}
+
+#: Every language a site can be written in: the codes of the translation files.
+LANGUAGES = _languages()
+
+
+class TranslationError(ValueError):
+    """A translation file that cannot be used: which file, and what to fix."""
+
+
+@cache
+def translation(language: str) -> Mapping[str, Any]:
+    """The parsed translation file of ``language``, checked for the shape the code reads."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; use one of: {', '.join(LANGUAGES)}")
+    import yaml  # what reads records reads translations; imported only when one is asked for
+
+    resource = TRANSLATIONS / f"{language}.yml"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(resource.read_text(encoding="utf-8"), Loader=loader)
+    _check(data, f"statusbook/translations/{language}.yml")
+    return data
+
+
+def _check(data: Any, where: str) -> None:
+    def fail(what: str) -> None:
+        raise TranslationError(f"{where}: {what}")
+
+    if not isinstance(data, dict):
+        fail("expected a mapping with name, formats, months, short_months, labels")
+    for key in ("months", "short_months"):
+        if not (isinstance(data.get(key), list) and len(data[key]) == 12):
+            fail(f"{key!r} must list the 12 months, January first")
+    units = data.get("duration_units")
+    if not (isinstance(units, dict) and set(units) == {"day", "hour", "minute", "second"}):
+        fail("'duration_units' must give day, hour, minute and second")
+    formats = data.get("formats")
+    wanted = {"decimal_separator", "time_separator", "date_time_separator"}
+    if not (isinstance(formats, dict) and set(formats) == wanted):
+        fail(f"'formats' must give {', '.join(sorted(wanted))}")
+    labels = data.get("labels")
+    if not (isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values())):
+        fail("'labels' must map each key to a text")
+
+
+def labels(language: str) -> Mapping[str, str]:
+    """Every label of ``language`` by key."""
+    return translation(language)["labels"]
+
+
+def label(language: str, key: str) -> str:
+    """One label in ``language``, in English where the language has none."""
+    found = labels(language).get(key)
+    return found if found is not None else labels(FALLBACK)[key]
 
 
 def is_placeholder(text: str) -> bool:
     """Whether ``text`` is still the CLI's placeholder, in any language (say the site's
     language changed after ``statusbook postmortem`` wrote it)."""
     start = text.strip().casefold()
-    return any(start.startswith(table["cli.placeholder"].casefold()) for table in TABLES.values())
-
-
-_MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
-}
-_SHORT_MONTHS = {
-    "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
-    "id": "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des",
-}
-_DURATION_UNITS = {"en": ("d", "h", "min", "s"), "id": ("h", "j", "mnt", "dtk")}
+    return any(start.startswith(label(code, "cli.placeholder").casefold()) for code in LANGUAGES)
 
 
 class Translator:
     """Labels, dates and durations for one language and display time zone."""
 
     def __init__(self, language: str = "en", time_zone: str = "UTC") -> None:
-        if language not in TABLES:
-            raise ValueError(f"unsupported language {language!r}; use one of {LANGUAGES}")
+        data = translation(language)
         self.language = language
         self.zone = ZoneInfo(time_zone)
-        self.table = TABLES[language]
-        self.months = _MONTHS[language].split()
-        self.short_months = _SHORT_MONTHS[language].split()
+        self.table: Mapping[str, str] = data["labels"]
+        self.months: list[str] = data["months"]
+        self.short_months: list[str] = data["short_months"]
+        self._formats: Mapping[str, str] = data["formats"]
+        units = data["duration_units"]
+        self._units = (units["day"], units["hour"], units["minute"], units["second"])
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self.table.get(key, TABLES["en"].get(key, key))
+        text = self.table.get(key)
+        if text is None:
+            text = labels(FALLBACK).get(key, key)
         return text.format(**values) if values else text
 
     def local(self, value: datetime) -> datetime:
@@ -694,13 +121,12 @@ class Translator:
 
     def time(self, value: datetime) -> str:
         local = self.local(value)
-        separator = "." if self.language == "id" else ":"
+        separator = self._formats["time_separator"]
         return f"{local.hour:02d}{separator}{local.minute:02d} {local.tzname()}"
 
     def datetime(self, value: datetime) -> str:
         """``21 Nov 2026, 14:05 UTC``: what a person reads next to a ``<time>`` element."""
-        separator = "," if self.language == "en" else ""
-        return f"{self.date(value)}{separator} {self.time(value)}"
+        return f"{self.date(value)}{self._formats['date_time_separator']}{self.time(value)}"
 
     def month(self, year: int, month: int) -> str:
         return f"{self.months[month - 1]} {year}"
@@ -708,7 +134,7 @@ class Translator:
     def duration(self, delta: timedelta | float | int) -> str:
         """``2 h 05 min``, ``3 d 4 h``, ``45 s`` (``j``/``mnt`` in Indonesian)."""
         seconds = int(delta.total_seconds() if isinstance(delta, timedelta) else delta)
-        day, hour, minute, second = _DURATION_UNITS[self.language]
+        day, hour, minute, second = self._units
         if seconds < 60:
             return f"{seconds} {second}"
         minutes = seconds // 60
@@ -721,5 +147,5 @@ class Translator:
         return f"{minutes} {minute}"
 
     def percent(self, value: float, digits: int = 2) -> str:
-        text = f"{value:.{digits}f}"
-        return (text.replace(".", ",") if self.language == "id" else text) + "%"
+        text = f"{value:.{digits}f}".replace(".", self._formats["decimal_separator"])
+        return text + "%"

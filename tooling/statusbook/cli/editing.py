@@ -24,7 +24,7 @@ from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_n
 from statusbook.edit.changes import BusyError
 from statusbook.edit.when import HELP as WHEN_HELP
 from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_named
-from statusbook.i18n import TABLES
+from statusbook.i18n import label
 from statusbook.load.schema import suggest
 from statusbook.model import (
     IMPAIRED_STATUSES,
@@ -159,8 +159,7 @@ class Session:
 
     def default_message(self, key: str) -> str:
         """A default text (:data:`RESOLVED_MESSAGE` …) in the site's language."""
-        table = TABLES.get(self.catalog.site.language, TABLES["en"])
-        return table.get(key, TABLES["en"][key])
+        return label(self.catalog.site.language, key)
 
     def ask(
         self,

@@ -25,9 +25,7 @@ _HOMES: dict[str, str] = {
     "EditError": "changes",
     "EditRefused": "changes",
     "FileChange": "changes",
-    "ROOT_CAUSE_PLACEHOLDER": "fields",
     "RecordNotFound": "changes",
-    "SUMMARY_PLACEHOLDER": "fields",
     "add_action_item": "records",
     "add_components": "catalog",
     "add_postmortem": "records",
@@ -40,6 +38,7 @@ _HOMES: dict[str, str] = {
     "new_maintenance": "records",
     "record_ids": "naming",
     "record_path": "naming",
+    "placeholders": "fields",
     "render_record": "fields",
     "resolve": "records",
     "revise": "records",
@@ -49,8 +48,6 @@ _HOMES: dict[str, str] = {
     "write": "changes",
 }
 __all__ = [
-    "ROOT_CAUSE_PLACEHOLDER",
-    "SUMMARY_PLACEHOLDER",
     "CatalogChange",
     "Change",
     "ConflictError",
@@ -68,6 +65,7 @@ __all__ = [
     "find_record",
     "new_incident",
     "new_maintenance",
+    "placeholders",
     "record_ids",
     "record_path",
     "render_record",
@@ -101,7 +99,7 @@ if TYPE_CHECKING:
         RecordNotFound,
         write,
     )
-    from statusbook.edit.fields import ROOT_CAUSE_PLACEHOLDER, SUMMARY_PLACEHOLDER, render_record
+    from statusbook.edit.fields import placeholders, render_record
     from statusbook.edit.naming import find_record, record_ids, record_path, slugify
     from statusbook.edit.records import (
         add_action_item,

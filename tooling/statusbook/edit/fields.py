@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from statusbook.edit import roundtrip
-from statusbook.i18n import TABLES
+from statusbook.i18n import label
 from statusbook.model import ComponentStatus, UpdateStatus
 from statusbook.timeutil import format_timestamp
 
@@ -39,17 +39,14 @@ KEY_ORDER = (
 UPDATE_KEY_ORDER = ("at", "status", "author", "message", "components")
 ACTION_KEY_ORDER = ("title", "owner", "status", "due", "link")
 
-#: Written by ``postmortem`` when no text is given, so the structure is there to fill in; in
-#: the site's language (:func:`placeholders`). A published postmortem may hold none (SB309).
-SUMMARY_PLACEHOLDER = TABLES["en"]["cli.placeholder_summary"]
-ROOT_CAUSE_PLACEHOLDER = TABLES["en"]["cli.placeholder_root_cause"]
 POSTMORTEM_KEY_ORDER = ("published", "summary", "root_cause", "action_items")
 
 
 def placeholders(language: str) -> tuple[str, str]:
-    """The summary and root-cause placeholders in ``language`` (English if it has none)."""
-    table = TABLES.get(language, TABLES["en"])
-    return table["cli.placeholder_summary"], table["cli.placeholder_root_cause"]
+    """The summary and root-cause texts ``postmortem`` writes when none is given, so the
+    structure is there to fill in, in the site's language. A published postmortem may hold
+    neither (SB309)."""
+    return label(language, "cli.placeholder_summary"), label(language, "cli.placeholder_root_cause")
 
 
 def render_record(fields: Mapping[str, Any], body: str = "") -> bytes:

@@ -28,8 +28,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from statusbook.i18n import LANGUAGES
 from statusbook.io.atomic import write_atomic
-from statusbook.load.catalog import SUPPORTED_LANGUAGES, load_catalog
+from statusbook.load.catalog import load_catalog
 from statusbook.load.schema import ID_PATTERN
 from statusbook.model import Catalog
 
@@ -147,9 +148,9 @@ def check_url(text: str) -> str:
 
 def check_language(text: str) -> str:
     language = text.strip()
-    if language not in SUPPORTED_LANGUAGES:
+    if language not in LANGUAGES:
         raise AnswerError(
-            f"language {language!r} is not supported; use one of: {', '.join(SUPPORTED_LANGUAGES)}"
+            f"language {language!r} is not supported; use one of: {', '.join(LANGUAGES)}"
         )
     return language
 

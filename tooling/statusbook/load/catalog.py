@@ -6,6 +6,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from statusbook.i18n import LANGUAGES
 from statusbook.load.records import read_yaml_source
 from statusbook.load.schema import CATALOG, suggest
 from statusbook.model import (
@@ -26,7 +27,6 @@ from statusbook.model import (
 from statusbook.problems import Problem
 
 CATALOG_FILE_NAME = "statusbook.yml"
-SUPPORTED_LANGUAGES = ("en", "id")
 
 
 class CatalogError(Exception):
@@ -86,11 +86,11 @@ def catalog_warnings(catalog: Catalog) -> list[Problem]:
 def _check_references(data: dict[str, Any], source: Any) -> None:
     site = data["site"]
     language = site.get("language", "en")
-    if language not in SUPPORTED_LANGUAGES:
+    if language not in LANGUAGES:
         source.report(
             "SB501",
             f"site language {language!r} is not supported",
-            f"use one of: {', '.join(SUPPORTED_LANGUAGES)}",
+            f"use one of: {', '.join(LANGUAGES)}",
             at=("site", "language"),
         )
     zone = site.get("time_zone", "UTC")
