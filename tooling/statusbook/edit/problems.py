@@ -23,8 +23,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statusbook.edit import roundtrip
+from statusbook.edit.action_items import append_item, set_item_status
 from statusbook.edit.changes import EditError, EditRefused, FileChange, RecordNotFound, decode
-from statusbook.edit.fields import ACTION_KEY_ORDER, set_key, text, to_yaml
+from statusbook.edit.fields import set_key, text, to_yaml
 from statusbook.edit.naming import find_record, slugify
 from statusbook.load.frontmatter import FrontMatterError, split_front_matter
 from statusbook.load.items import problem_id_of
@@ -304,16 +305,7 @@ def add_problem_action(
         if not isinstance(items, CommentedSeq):
             items = CommentedSeq()
             set_key(doc, "action_items", items, PROBLEM_KEY_ORDER)
-        entry = {
-            "title": title.strip(),
-            "owner": owner.strip(),
-            "status": status,
-            "due": due,
-            "link": link,
-        }
-        items.append(to_yaml({key: entry[key] for key in ACTION_KEY_ORDER}))
-        if items.fa.flow_style():
-            items.fa.set_block_style()
+        append_item(items, title=title, owner=owner, status=status, due=due, link=link)
 
     return _edit(catalog, ref, now, mutate)
 
@@ -332,33 +324,9 @@ def set_problem_action_status(
         items = doc.get("action_items")
         if not isinstance(items, CommentedSeq) or not items:
             raise EditError("the problem has no action items")
-        index = _pick(items, item)
-        entry = items[index]
-        if entry.get("status", "open") == status.value:
-            raise EditError(f"action item {index + 1} is already {status.value}")
-        set_key(entry, "status", status.value, ACTION_KEY_ORDER)
+        set_item_status(items, item, status)
 
     return _edit(catalog, ref, now, mutate)
-
-
-def _pick(items: CommentedSeq, ref: str) -> int:
-    if ref.strip().isdigit():
-        number = int(ref)
-        if 1 <= number <= len(items):
-            return number - 1
-        raise EditError(f"there is no action item {number}; there are {len(items)}")
-    needle = ref.strip().casefold()
-    matches = [
-        index
-        for index, entry in enumerate(items)
-        if isinstance(entry, Mapping) and needle in str(entry.get("title", "")).casefold()
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise EditError(f"no action item's title contains {ref!r}")
-    numbers = ", ".join(str(i + 1) for i in matches)
-    raise EditError(f"{ref!r} matches action items {numbers}; give the number")
 
 
 def revise_problem(

@@ -19,9 +19,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statusbook.edit import roundtrip
+from statusbook.edit.action_items import append_item, set_item_status
 from statusbook.edit.changes import Change, EditError, EditRefused, checked, problems_of
 from statusbook.edit.fields import (
-    ACTION_KEY_ORDER,
     POSTMORTEM_KEY_ORDER,
     append_update,
     placeholders,
@@ -401,16 +401,7 @@ def add_action_item(
 
     def mutate(doc: CommentedMap) -> None:
         items = _action_items(doc, create=True)
-        fields = {
-            "title": title.strip(),
-            "owner": owner.strip(),
-            "status": status,
-            "due": due,
-            "link": link,
-        }
-        items.append(to_yaml({key: fields[key] for key in ACTION_KEY_ORDER}))
-        if items.fa.flow_style():
-            items.fa.set_block_style()
+        append_item(items, title=title, owner=owner, status=status, due=due, link=link)
 
     return _edit(catalog, ref, now, mutate)
 
@@ -429,13 +420,9 @@ def set_action_status(
 
     def mutate(doc: CommentedMap) -> None:
         items = _action_items(doc, create=False)
-        index = _pick_item(items, item)
-        entry = items[index]
-        title = f"{index + 1} {str(entry.get('title', '')).strip()!r}"
-        if entry.get("status", "open") == status.value:
-            raise EditError(f"action item {title} is already {status.value}")
-        set_key(entry, "status", status.value, ACTION_KEY_ORDER)
-        picked.append(title)
+        if not items:
+            raise EditError("the postmortem has no action items")
+        picked.append(set_item_status(items, item, status))
 
     change = _edit(catalog, ref, now, mutate)
     return replace(change, subject=picked[-1]) if picked else change
@@ -563,26 +550,3 @@ def _action_items(doc: CommentedMap, *, create: bool) -> CommentedSeq:
     items = CommentedSeq()
     set_key(postmortem, "action_items", items, ("summary", "root_cause", "action_items"))
     return items
-
-
-def _pick_item(items: CommentedSeq, ref: str) -> int:
-    if not items:
-        raise EditError("the postmortem has no action items")
-    if ref.strip().isdigit():
-        number = int(ref)
-        if 1 <= number <= len(items):
-            return number - 1
-        raise EditError(f"there is no action item {number}; there are {len(items)}")
-    needle = ref.strip().casefold()
-    matches = [
-        index
-        for index, entry in enumerate(items)
-        if isinstance(entry, Mapping) and needle in str(entry.get("title", "")).casefold()
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise EditError(f"no action item's title contains {ref!r}")
-    raise EditError(
-        f"{ref!r} matches action items {', '.join(str(i + 1) for i in matches)}; give the number"
-    )
