@@ -13,9 +13,9 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -28,6 +28,7 @@ from statusbook.i18n import label
 from statusbook.load.schema import suggest
 from statusbook.model import (
     IMPAIRED_STATUSES,
+    ActionStatus,
     Catalog,
     ComponentStatus,
     Impact,
@@ -36,6 +37,9 @@ from statusbook.model import (
 )
 from statusbook.paths import display_path
 from statusbook.render.problem_report import render
+
+if TYPE_CHECKING:
+    from statusbook.edit.problems import ProblemChange
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -127,6 +131,36 @@ editing_options = combine(
 )
 #: For commands that take times.
 writing_options = combine(tz_option, editing_options)
+#: ``statusbook action`` and ``statusbook problem action``: add an item, or close one.
+action_item_options = combine(
+    click.option("--owner", help="Who is accountable for a new item."),
+    click.option("--due", metavar="YYYY-MM-DD", help="Target date of a new item."),
+    click.option("--link", metavar="URL", help="Ticket or pull request of a new item."),
+    click.option(
+        "--close",
+        "close_ref",
+        metavar="N|TEXT",
+        help="Close the item with this number (1 = first) or whose title contains TEXT.",
+    ),
+    click.option(
+        "--status",
+        type=click.Choice([status.value for status in ActionStatus]),
+        help="Status for a new item (default open) or for --close (default done).",
+    ),
+)
+
+
+def parse_date(text: str | None, option: str) -> date | None:
+    """A calendar date as a person types it (``2026-12-01``), or a usage error naming
+    ``option``."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a date like 2026-12-01", param_hint=option
+        ) from None
 
 
 @dataclass
@@ -328,9 +362,17 @@ def components_answer(
 REPLANS = 3
 
 
+#: What :func:`finish` writes: a validated change to a record or to a problem record.
+PlannedT = TypeVar("PlannedT", "edit.Change", "ProblemChange")
+
+
 def finish(
-    session: Session, plan: Callable[[], edit.Change], open_editor: bool, dry_run: bool
-) -> edit.Change:
+    session: Session,
+    plan: Callable[[], PlannedT],
+    open_editor: bool,
+    dry_run: bool,
+    revise: Callable[[PlannedT, str], PlannedT] | None = None,
+) -> PlannedT:
     """Plan the change, review it in $EDITOR if asked, then print the diff (dry run) or write it.
 
     When the record changes between reading and writing — someone else's update landed
@@ -339,10 +381,12 @@ def finish(
     is validated again: both updates are kept, or this one is refused for a reason that
     now holds (the incident was resolved meanwhile). A change reviewed in $EDITOR is
     never re-planned; it is refused with the reviewed text saved.
+
+    ``revise`` checks a person's edited text (a record's, by default).
     """
     change = plan()
     if open_editor:
-        change = _review(session, change)
+        change = _review(change, revise or _revise_record(session))
     _warn(change)
     if dry_run:
         click.echo(change.diff(), nl=False)
@@ -375,26 +419,33 @@ def finish(
         _warn(change)
 
 
-def _warn(change: edit.Change) -> None:
+def _warn(change: PlannedT) -> None:
     if change.warnings:
         click.echo(render(change.warnings, 1, "text", color=sys.stderr.isatty()), err=True)
 
 
-def _keep_reviewed(change: edit.Change, open_editor: bool) -> None:
+def _keep_reviewed(change: PlannedT, open_editor: bool) -> None:
     if open_editor:
         click.echo(f"your edited text is saved in {_rescue_change(change)}", err=True)
 
 
-def _rescue_change(change: edit.Change) -> str:
+def _rescue_change(change: PlannedT) -> str:
     return _rescue(change.after.decode("utf-8"))
 
 
-def _review(session: Session, change: edit.Change) -> edit.Change:
+def _revise_record(session: Session) -> Callable[[Any, str], Any]:
+    def revise(change: edit.Change, text: str) -> edit.Change:
+        return edit.revise(session.catalog, change, text, now=session.now)
+
+    return revise
+
+
+def _review(change: PlannedT, revise: Callable[[PlannedT, str], PlannedT]) -> PlannedT:
     edited = click.edit(change.after.decode("utf-8"), extension=".md", require_save=False)
     if edited is None:
         return change
     try:
-        return edit.revise(session.catalog, change, edited, now=session.now)
+        return revise(change, edited)
     except edit.EditRefused as error:
         rescue = _rescue(edited)
         error.message += f"; your edited text is saved in {rescue}"
@@ -410,7 +461,7 @@ def _rescue(text: str) -> str:
     return handle.name
 
 
-def done(verb: str, change: edit.Change, detail: str, dry_run: bool) -> None:
+def done(verb: str, change: edit.FileChange, detail: str, dry_run: bool) -> None:
     """What was done, with its time in UTC and locally; a dry run says it too (on stderr,
     after the diff), so the time can be checked before it is written."""
     if dry_run:

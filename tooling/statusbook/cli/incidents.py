@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import click
@@ -21,6 +20,7 @@ from statusbook.cli.editing import (
     UPDATE_STATUSES,
     Refused,
     Session,
+    action_item_options,
     at_option,
     author_option,
     components_answer,
@@ -30,6 +30,7 @@ from statusbook.cli.editing import (
     finish,
     message_option,
     parse_components,
+    parse_date,
     record_step,
     refusals,
     session_for,
@@ -536,20 +537,7 @@ def _written(required: bool) -> Callable[[str], str | None]:
 @click.command()
 @click.argument("record")
 @click.argument("title", required=False)
-@click.option("--owner", help="Who is accountable for a new item.")
-@click.option("--due", metavar="YYYY-MM-DD", help="Target date of a new item.")
-@click.option("--link", metavar="URL", help="Ticket or pull request of a new item.")
-@click.option(
-    "--close",
-    "close_ref",
-    metavar="N|TEXT",
-    help="Close the item with this number (1 = first) or whose title contains TEXT.",
-)
-@click.option(
-    "--status",
-    type=click.Choice([status.value for status in ActionStatus]),
-    help="Status for a new item (default open) or for --close (default done).",
-)
+@action_item_options
 @editing_options
 @click.pass_obj
 def action(
@@ -584,7 +572,7 @@ def action(
             )
         done("Updated", change, f"action item {change.subject} is {final.value}", dry_run)
         return
-    target = _date(due)
+    target = parse_date(due, "--due")
     title = session.ask(title, "TITLE", "Action item", _one_line)
     owner = session.ask(owner, "--owner", "Owner", _one_line)
     with refusals(session):
@@ -604,14 +592,3 @@ def action(
             dry_run,
         )
     done("Updated", change, f"added action item {title!r} for {owner}", dry_run)
-
-
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise click.BadParameter(
-            f"{text!r} is not a date like 2026-12-01", param_hint="--due"
-        ) from None

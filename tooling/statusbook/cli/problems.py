@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -22,9 +21,13 @@ import click
 from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option
 from statusbook.cli.editing import (
     Session,
+    action_item_options,
     at_option,
     author_option,
+    done,
     editing_options,
+    finish,
+    parse_date,
     refusals,
     session_for,
     tz_option,
@@ -33,13 +36,11 @@ from statusbook.cli.editing import (
 from statusbook.derive.lifecycle import ProblemState
 from statusbook.derive.recurrence import WITHIN, recurrence_report, suggest_links
 from statusbook.derive.snapshot import Snapshot, derive
-from statusbook.edit import changes
 from statusbook.edit import problems as edit_problems
 from statusbook.load.items import problem_id_of
 from statusbook.load.problem_records import validate_repository
 from statusbook.model import ActionStatus, Audience, ProblemStatus, Visibility
 from statusbook.paths import display_path
-from statusbook.render.problem_report import render as render_problems
 from statusbook.render.recurrence import FORMATS, render_report, render_suggestions
 from statusbook.timeutil import format_timestamp
 
@@ -83,60 +84,12 @@ def _finish(
     open_editor: bool,
     dry_run: bool,
 ) -> edit_problems.ProblemChange:
-    """Plan, review in $EDITOR if asked, then print the diff (dry run) or write; a change
-    someone else's edit overtook is planned once more on the new version."""
-    change = plan()
-    if open_editor:
-        edited = click.edit(change.after.decode("utf-8"), extension=".md", require_save=False)
-        if edited is not None:
-            try:
-                change = edit_problems.revise_problem(
-                    session.catalog, change, edited, now=session.now
-                )
-            except changes.EditRefused as error:
-                error.message += f"; your edited text is saved in {_rescue(edited)}"
-                raise
-    if change.warnings:
-        click.echo(render_problems(change.warnings, 1, "text", color=sys.stderr.isatty()), err=True)
-    if dry_run:
-        click.echo(change.diff(), nl=False)
-        click.echo("Dry run: nothing was written.", err=True)
-        return change
-    try:
-        changes.write(change)
-    except changes.ConflictError:
-        if open_editor or change.is_new:
-            raise
-        change = plan()
-        changes.write(change)
-    return change
+    """:func:`finish`, a person's edit checked as a problem record."""
 
+    def revise(change: edit_problems.ProblemChange, text: str) -> edit_problems.ProblemChange:
+        return edit_problems.revise_problem(session.catalog, change, text, now=session.now)
 
-def _rescue(text: str) -> str:
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", prefix="statusbook-", suffix=".md", delete=False
-    ) as handle:
-        handle.write(text)
-    return handle.name
-
-
-def _done(verb: str, change: edit_problems.ProblemChange, detail: str, dry_run: bool) -> None:
-    where = display_path(change.path)
-    if dry_run:
-        click.echo(f"{verb} {where} (dry run, not written): {detail}", err=True)
-    else:
-        click.echo(f"{verb} {where}: {detail}")
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise click.BadParameter(
-            f"{text!r} is not a date like 2026-12-01", param_hint=option
-        ) from None
+    return finish(session, plan, open_editor, dry_run, revise)
 
 
 # --- statusbook problem ------------------------------------------------------------------------
@@ -247,7 +200,7 @@ def link(
             dry_run,
         )
     linked = ", ".join(change.problem.incidents) or "no incidents"
-    _done("Updated", change, f"{change.problem.id} links {linked}", dry_run)
+    done("Updated", change, f"{change.problem.id} links {linked}", dry_run)
 
 
 @problem.command("update")
@@ -318,7 +271,7 @@ def update(
 
     with refusals(session):
         change = _finish(session, plan, open_editor, dry_run)
-    _done("Updated", change, f"{change.problem.id} is {change.problem.status.value}", dry_run)
+    done("Updated", change, f"{change.problem.id} is {change.problem.status.value}", dry_run)
 
 
 @problem.command("resolve")
@@ -350,26 +303,13 @@ def resolve(
             open_editor,
             dry_run,
         )
-    _done("Resolved", change, f"{change.problem.id} at {session.show(at)}", dry_run)
+    done("Resolved", change, f"{change.problem.id} at {session.show(at)}", dry_run)
 
 
 @problem.command("action")
 @click.argument("problem_ref", metavar="PROBLEM")
 @click.argument("title", required=False)
-@click.option("--owner", help="Who is accountable for a new item.")
-@click.option("--due", metavar="YYYY-MM-DD", help="Target date of a new item.")
-@click.option("--link", "link_url", metavar="URL", help="Ticket or pull request of a new item.")
-@click.option(
-    "--close",
-    "close_ref",
-    metavar="N|TEXT",
-    help="Close the item with this number (1 = first) or whose title contains TEXT.",
-)
-@click.option(
-    "--status",
-    type=click.Choice([status.value for status in ActionStatus]),
-    help="Status for a new item (default open) or for --close (default done).",
-)
+@action_item_options
 @editing_options
 @click.pass_obj
 def action(
@@ -378,7 +318,7 @@ def action(
     title: str | None,
     owner: str | None,
     due: str | None,
-    link_url: str | None,
+    link: str | None,
     close_ref: str | None,
     status: str | None,
     open_editor: bool,
@@ -402,7 +342,7 @@ def action(
     else:
         title = session.ask(title, "TITLE", "Action item")
         owner = session.ask(owner, "--owner", "Owner")
-        due_date = _date(due, "--due")
+        due_date = parse_date(due, "--due")
         item_title, item_owner = title, owner
 
         def plan() -> edit_problems.ProblemChange:
@@ -414,13 +354,13 @@ def action(
                 now=session.now,
                 status=ActionStatus(status or ActionStatus.OPEN.value),
                 due=due_date,
-                link=link_url,
+                link=link,
             )
 
         detail = f"added action item {title!r} for {owner}"
     with refusals(session):
         change = _finish(session, plan, open_editor, dry_run)
-    _done("Updated", change, detail, dry_run)
+    done("Updated", change, detail, dry_run)
 
 
 @problem.command("show")
