@@ -1,4 +1,5 @@
-"""Record texts several test modules share: one ongoing incident and one maintenance window."""
+"""Record texts several test modules share: an ongoing incident, a resolved one and a
+maintenance window."""
 
 #: An incident opened at 09:00 on 21 Nov 2026, one update, not yet resolved.
 OPEN_INCIDENT = """\
@@ -29,5 +30,27 @@ updates:
   - at: 2026-11-20T09:00:00Z
     status: scheduled
     message: We will upgrade the database.
+---
+"""
+
+#: An hour of slow dashboard on 1 Oct 2026, resolved, no postmortem yet.
+RESOLVED_INCIDENT = """\
+---
+title: Slow dashboard
+kind: degradation
+impact: minor
+started: 2026-10-01T09:00:00Z
+resolved: 2026-10-01T10:00:00Z
+components:
+  dashboard: degraded_performance
+updates:
+  - at: 2026-10-01T09:05:00Z
+    status: investigating
+    message: Slow.
+  - at: 2026-10-01T10:00:00Z
+    status: resolved
+    message: Fast again.
+    components:
+      dashboard: operational
 ---
 """

@@ -18,31 +18,16 @@ from statusbook.edit.when import WhenError, parse_when
 from statusbook.edit.when import zone_named as zone
 
 from .conftest import NOW, Project
-from .samples import DATABASE_WINDOW, OPEN_INCIDENT
+from .samples import DATABASE_WINDOW, OPEN_INCIDENT, RESOLVED_INCIDENT
 
 AT = "2026-11-21T12:00:00Z"
 
 CHECKOUT = OPEN_INCIDENT.replace("title: API errors", "title: Checkout errors")
 STORAGE_OUTAGE = OPEN_INCIDENT.replace("title: API errors", "title: Storage outage")
 STORAGE_WINDOW = DATABASE_WINDOW.replace("title: Database upgrade", "title: Storage migration")
-WITH_ACTIONS = """\
----
-title: Slow dashboard
-kind: degradation
-impact: minor
-started: 2026-10-01T09:00:00Z
-resolved: 2026-10-01T10:00:00Z
-components:
-  dashboard: degraded_performance
-updates:
-  - at: 2026-10-01T09:05:00Z
-    status: investigating
-    message: Slow.
-  - at: 2026-10-01T10:00:00Z
-    status: resolved
-    message: Fast again.
-    components:
-      dashboard: operational
+WITH_ACTIONS = (
+    RESOLVED_INCIDENT.removesuffix("---\n")
+    + """\
 postmortem:
   summary: An hour of slow pages.
   root_cause: A missing index.
@@ -55,6 +40,7 @@ postmortem:
       status: open
 ---
 """
+)
 
 
 def invoke(*args: str, input: str | None = None, now: str = AT) -> Result:

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from statusbook.cli import cli
 
 from .conftest import GitRepo, Project
-from .samples import DATABASE_WINDOW
+from .samples import DATABASE_WINDOW, OPEN_INCIDENT, RESOLVED_INCIDENT
 
 NOW = "2026-11-21T12:00:00Z"
 
@@ -31,26 +31,7 @@ updates:
 ---
 """
 
-RESOLVED = """\
----
-title: Slow dashboard
-kind: degradation
-impact: minor
-started: 2026-10-01T09:00:00Z
-resolved: 2026-10-01T10:00:00Z
-components:
-  dashboard: degraded_performance
-updates:
-  - at: 2026-10-01T09:05:00Z
-    status: investigating
-    message: Slow.
-  - at: 2026-10-01T10:00:00Z
-    status: resolved
-    message: Fast again.
-    components:
-      dashboard: operational
----
-"""
+RESOLVED = RESOLVED_INCIDENT
 
 WINDOW = DATABASE_WINDOW
 
@@ -530,24 +511,16 @@ updates:
     message: CI runners are down.
 ---
 """
-WITH_INTERNAL_UPDATE = """\
----
-title: API errors
-kind: outage
-impact: major
-started: 2026-11-21T09:00:00Z
-components:
-  api: major_outage
-updates:
-  - at: 2026-11-21T09:05:00Z
-    status: investigating
-    message: We are looking into elevated API error rates.
+WITH_INTERNAL_UPDATE = (
+    OPEN_INCIDENT.removesuffix("---\n")
+    + """\
   - at: 2026-11-21T09:20:00Z
     status: update
     visibility: internal
     message: Paged the gateway team.
 ---
 """
+)
 
 
 def test_operators_list_and_show_internal_records_and_updates_marked(project) -> None:

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from statusbook.cli import cli
 
 from .conftest import CATALOG, GitRepo, Project
-from .samples import DATABASE_WINDOW
+from .samples import DATABASE_WINDOW, OPEN_INCIDENT
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -24,20 +24,7 @@ RECORD = "2026-11-21-api-errors.md"
 OLD = "2025-12-09-sso-outage.md"
 WINDOW = "2026-11-22-database-upgrade.md"
 
-PUBLISHED = """\
----
-title: API errors
-kind: outage
-impact: major
-started: 2026-11-21T09:00:00Z
-components:
-  api: major_outage
-updates:
-  - at: 2026-11-21T09:05:00Z
-    status: investigating
-    message: We are looking into elevated API error rates.
----
-"""
+PUBLISHED = OPEN_INCIDENT
 
 LAST_YEAR = """\
 ---

@@ -16,31 +16,13 @@ from click.testing import CliRunner, Result
 from statusbook.cli import cli
 
 from .conftest import Project
+from .samples import RESOLVED_INCIDENT
 from .sitebuild import build, install_site_files
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 PATH = "incidents/2026/2026-10-01-slow-dashboard.md"
 
-RESOLVED = """\
----
-title: Slow dashboard
-kind: degradation
-impact: minor
-started: 2026-10-01T09:00:00Z
-resolved: 2026-10-01T10:00:00Z
-components:
-  dashboard: degraded_performance
-updates:
-  - at: 2026-10-01T09:05:00Z
-    status: investigating
-    message: Slow.
-  - at: 2026-10-01T10:00:00Z
-    status: resolved
-    message: Fast again.
-    components:
-      dashboard: operational
----
-"""
+RESOLVED = RESOLVED_INCIDENT
 
 
 def invoke(*args: str, input: str | None = None) -> Result:
