@@ -231,12 +231,12 @@ class UrllibTransport:
                 headers = dict(error.headers.items()) if error.headers else {}
                 return Reply(error.code, headers)
         except urllib.error.URLError as error:
-            raise TransportError(_describe(error.reason)) from None
+            raise TransportError(describe_failure(error.reason)) from None
         except (OSError, http.client.HTTPException, ValueError) as error:
-            raise TransportError(_describe(error)) from None
+            raise TransportError(describe_failure(error)) from None
 
 
-def _describe(reason: object) -> str:
+def describe_failure(reason: object) -> str:
     """A short cause; never the exception's text, which may quote the URL or part of it
     (http.client's "nonnumeric port: '…'" quotes whatever follows the host's colon)."""
     if isinstance(reason, TimeoutError):

@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -39,7 +38,7 @@ from typing import Any
 
 from statusbook import __version__
 from statusbook.model import Subscriptions, Webhook, WebhookType
-from statusbook.notifications.delivery import Reply, TransportError
+from statusbook.notifications.delivery import Reply, TransportError, describe_failure
 from statusbook.notifications.events import Event, EventKind, Message
 from statusbook.notifications.messages import Renderer
 from statusbook.render.statuspage import iso
@@ -174,22 +173,9 @@ class SignedTransport:
             with error:
                 return Reply(error.code, dict(error.headers.items()) if error.headers else {})
         except urllib.error.URLError as error:
-            raise TransportError(_cause(error.reason)) from None
+            raise TransportError(describe_failure(error.reason)) from None
         except (OSError, http.client.HTTPException, ValueError) as error:
-            raise TransportError(_cause(error)) from None
-
-
-def _cause(reason: object) -> str:
-    """A short cause that never quotes the URL."""
-    if isinstance(reason, TimeoutError):
-        return "timed out"
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(reason, ConnectionResetError | http.client.RemoteDisconnected):
-        return "connection closed by the server"
-    if isinstance(reason, socket.gaierror):
-        return "host name not found"
-    return type(reason).__name__
+            raise TransportError(describe_failure(error)) from None
 
 
 def secret_from(environ: Mapping[str, str], subscriptions: Subscriptions) -> bytes | None:
