@@ -9,7 +9,8 @@ twice and counted twice against the rate limits.
 A webhook URL is where the service will send requests from inside its own network, so
 it must be ``https`` and resolve to public addresses only; loopback and private networks
 are refused (``allow_private`` lifts both rules, for tests on 127.0.0.1). The check is
-repeated before every request, since DNS may have changed since.
+repeated before every request, since DNS may have changed since, and once more as the
+connection opens, on the very address it opens to (:mod:`statusbook.subscriptions.webhooks`).
 """
 
 from __future__ import annotations
@@ -72,12 +73,18 @@ def check_destination(url: str, *, allow_private: bool = False) -> None:
     if allow_private:
         return
     split = urlsplit(url)
-    host = split.hostname or ""
+    public_address(split.hostname or "", split.port or 443)
+
+
+def public_address(host: str, port: int) -> str:
+    """The address to connect to for ``host``: every address it resolves to must be on the
+    public internet, or it is refused (one private answer among public ones is how a host
+    name is pointed inside a network)."""
     try:
-        infos = socket.getaddrinfo(host, split.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise AddressError("the webhook's host name does not resolve") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise AddressError("the webhook's host is not on the public internet")
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not addresses or not all(address.is_global for address in addresses):
+        raise AddressError("the webhook's host is not on the public internet")
+    return str(addresses[0])
