@@ -3,9 +3,10 @@
 Browsers repair invalid markup silently and each in its own way, so a broken nesting can
 move a record's text out of the timeline it belongs to, or hide it, with nothing to say so.
 The checker reads the HTML as the specification defines it. It runs once, a single JVM, over
-every HTML file of three builds of the demo repository: the public site, the internal site
-(action items, metrics, internal notes) and an Indonesian site with the email subscription
-form. The serve-time problem page is checked as well.
+every HTML file of three builds of the demo repository: the public site (with one extra
+record whose every text field holds Markdown and raw HTML, so the sanitiser's output is
+checked too), the internal site (action items, metrics, internal notes) and an Indonesian
+site with the email subscription form. The serve-time problem page is checked as well.
 
 vnu.jar comes from the npm package ``vnu-jar`` (.ci/run installs it and sets
 ``STATUSBOOK_VNU_JAR``) and needs Java. Without either the test skips, saying how to get
@@ -51,6 +52,87 @@ MATERIAL_TOGGLES = (
     'class="md-toggle" data-md-toggle=',
 )
 
+#: A record that puts Markdown and raw HTML in every text field the pages show: the
+#: sanitiser's output must be valid wherever the templates place it. Only markup the
+#: sanitiser answers for: Markdown's own constructs, what the sanitiser strips (script,
+#: images, script links, event handlers), elements it would otherwise pass on invalid, and
+#: list items written outside a list (which would close the timeline's own list item).
+MARKUP_RECORD = """\
+---
+title: Webhook retries & "duplicate" <deliveries>
+kind: degradation
+impact: minor
+manager: Priya Raman
+started: 2026-10-12T09:00:00Z
+resolved: 2026-10-12T10:00:00Z
+components:
+  webhooks: degraded_performance
+updates:
+  - at: 2026-10-12T09:05:00Z
+    status: investigating
+    message: |
+      **Bold**, _emphasis_, `code`, a [link](https://example.com/a?b=1&c=2 "Title"),
+      <https://example.com/auto> and [a script link](javascript:alert(1)).
+
+      1. first
+      2. second
+
+      - a
+      - b
+
+      > quoted
+
+      <b onclick="alert(1)">handler</b> <img src="https://tracker.example/p.gif" alt="">
+      <script>alert(1)</script><span class="k">kept class</span> <span class="x">dropped</span>
+      <center>centred</center> <acronym title="an acronym">ACR</acronym> <tt>teletype</tt>
+      <strike>struck</strike> <time>tomorrow</time> <data>42</data> <a>placeholder</a>
+      <map><area href="https://example.com/" alt="area"></map>
+  - at: 2026-10-12T10:00:00Z
+    status: resolved
+    message: |
+      | Region | Errors | Share |
+      |:-------|-------:|:-----:|
+      | eu     | 12     | 1%    |
+
+      ```json
+      {"ok": true}
+      ```
+
+      !!! note "A note"
+          Admonition body.
+
+      <li>a list item on its own</li>
+      <dt>a term</dt><dd>its description, outside a list</dd>
+notes:
+  - at: 2026-10-12T09:30:00Z
+    author: Priya Raman
+    visibility: internal
+    note: |
+      Internal, with a <li>stray item</li> and a [link](https://example.com/).
+postmortem:
+  published: 2026-10-13T10:00:00Z
+  summary: |
+    A summary with <strong>markup</strong> and a list:
+
+    - one
+    - two
+  root_cause: A `cause` with [a link](https://example.com/) and <dt>a term</dt><dd>with no list</dd>.
+  action_items:
+    - title: Deduplicate deliveries by event id
+      owner: Platform team
+      status: done
+---
+# A heading in the body
+
+Body text with a table:
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+<li>a stray item in the body</li>
+"""
+
 #: One page of each kind, relative to a site's folder: each must be among those checked.
 PAGE_KINDS = {
     "public": [
@@ -59,6 +141,7 @@ PAGE_KINDS = {
         "incidents/2026-11-21-api-elevated-error-rates/index.html",
         "incidents/2026-09-02-eu-region-outage/index.html",
         "incidents/2026-12-03-database-major-version-upgrade/index.html",
+        "incidents/2026-10-12-markup-everywhere/index.html",
         "history/index.html",
         "history/2026-q4/index.html",
         "uptime/index.html",
@@ -68,6 +151,7 @@ PAGE_KINDS = {
     ],
     "internal": [
         "index.html",
+        "incidents/2026-10-12-markup-everywhere/index.html",
         "actions/index.html",
         "metrics/index.html",
         "problems/prb-0003/index.html",
@@ -164,6 +248,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The three builds (public, internal, indonesian) and the problem page, in one folder."""
     base = tmp_path_factory.mktemp("validity")
     demo = demo_project(base / "repo")
+    (demo / "incidents" / "2026" / "2026-10-12-markup-everywhere.md").write_text(
+        MARKUP_RECORD, encoding="utf-8"
+    )
     sites = base / "sites"
     _build(demo, sites / "public")
     _build(demo, sites / "internal", audience="internal")
@@ -210,6 +297,6 @@ def test_the_nu_html_checker_reports_no_error_in_any_page(vnu, sites):
     assert len(files) > 100  # three whole sites, not a few pages
     findings = check(vnu, files, sites)
     errors = [finding for finding in findings if not is_material_toggle(finding)]
-    assert not errors, f"{len(errors)} errors from the Nu HTML Checker:\n" + "\n".join(
-        map(str, errors)
-    )
+    if errors:
+        report = "\n".join(map(str, errors))
+        pytest.fail(f"{len(errors)} errors from the Nu HTML Checker:\n{report}", pytrace=False)
