@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -244,7 +243,7 @@ def _build(root: Path, out: Path, audience: str = "public") -> Path:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The three builds (public, internal, indonesian) and the problem page, in one folder."""
     base = tmp_path_factory.mktemp("validity")
     demo = demo_project(base / "repo")
@@ -272,7 +271,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     (sites / "problem-page.html").write_text(
         problem_page("records have problems", [broken], 1), encoding="utf-8"
     )
-    yield sites
+    return sites
 
 
 def test_every_page_kind_is_built(sites):
