@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusbook.markup import unsafe_markup
+from statusbook.markup import sanitize, unsafe_markup
 from statusbook.render.text import (
     _plain_paragraphs,
     plain_paragraphs,
@@ -52,13 +52,47 @@ def test_shortcut_is_taken_for_ordinary_messages():
             '<p><a href="https://example.com" rel="noopener noreferrer nofollow">docs</a></p>',
         ),
         ("<script>alert(1)</script>ok", "\n<p>ok</p>"),
-        ("[x](javascript:alert(1))", '<p><a rel="noopener noreferrer nofollow">x</a></p>'),
+        # The address gone, so is the rel added to links: an <a> without href may not have it.
+        ("[x](javascript:alert(1))", "<p><a>x</a></p>"),
         ('<img src="https://tracker.example/p.gif">', "<p></p>"),
         ('<b onclick="alert(1)">b</b>', "<p><b>b</b></p>"),
     ],
 )
 def test_markdown_renders_and_dangerous_markup_is_removed(text, expected):
     assert render_markdown(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # A list item on its own would close the page's list item it sits in (a timeline
+        # entry): each run of them gets a list of its own, text after it stays outside.
+        ("<li>a</li>\n<li>b</li> after", "<ul><li>a</li>\n<li>b</li></ul> after"),
+        (
+            "<p>p</p><dt>t</dt><dd>d</dd><li>l</li>",
+            "<p>p</p><dl><dt>t</dt><dd>d</dd></dl><ul><li>l</li></ul>",
+        ),
+        ("<td><li>in a cell</li></td>", "<ul><li>in a cell</li></ul>"),  # a stray cell goes
+        ("<ol><li>x<li>y</ol>", "<ol><li>x</li><li>y</li></ol>"),
+        ("<li>x<ul><li>y</li></ul></li>", "<ul><li>x<ul><li>y</li></ul></li></ul>"),
+        ("<dl><div><dt>a</dt><dd>b</dd></div></dl>", "<dl><div><dt>a</dt><dd>b</dd></div></dl>"),
+        # Elements that would be invalid as the cleaning leaves them: their text stays.
+        ("<center>c</center> <strike>s</strike> <tt>t</tt>", "c s t"),
+        ('<acronym title="x">A</acronym> <time datetime="2026-01-01">t</time>', "A t"),
+        (
+            '<data value="1">d</data><map name="m"><area href="https://e.example/" alt="a"></map>',
+            "d",
+        ),
+        ('<a href="vbscript:x" hreflang="en" title="t">x</a>', '<a title="t">x</a>'),
+        (
+            '<a href="https://e.example/" hreflang="en">x</a> <abbr title="a">b</abbr>',
+            '<a href="https://e.example/" hreflang="en" rel="noopener noreferrer nofollow">x</a>'
+            ' <abbr title="a">b</abbr>',
+        ),
+    ],
+)
+def test_sanitised_html_is_valid_wherever_a_template_puts_it(html, expected):
+    assert sanitize(html) == expected
 
 
 @pytest.mark.parametrize(

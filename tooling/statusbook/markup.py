@@ -8,6 +8,12 @@ status page must render when everything else is down.
 
 The renderer cleans with :func:`sanitize`; the validator warns with :func:`unsafe_markup`
 about what that cleaning will remove. Both read the allow-list here, so they cannot drift.
+
+What :func:`sanitize` returns cannot break the page around it and adds no invalid HTML of
+its own making (the Nu HTML Checker holds the pages to that, tests/test_html_validity.py):
+elements the cleaning would leave invalid are left out, a link it took the address from
+loses the attributes only a link with one may have, and list items written outside a list
+get a list of their own. What a writer gets wrong themselves (a colspan of 0) stays theirs.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ _ALLOWED_CLASSES = {
     "code": {"language-text", "language-sh", "language-json", "language-yaml"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+#: ammonia allows these, but they are invalid HTML as the cleaning leaves them, so their
+#: text is kept without them: elements HTML made obsolete; <time> and <data> without the
+#: datetime and value attributes the allow-list drops; and image maps, which need a name the
+#: allow-list drops and an image that is never shown.
+_INVALID_TAGS = {"acronym", "center", "strike", "tt", "time", "data", "map", "area"}
 
 
 @cache
@@ -36,7 +47,7 @@ def _cleaner() -> nh3.Cleaner:
     import nh3
 
     return nh3.Cleaner(
-        tags=nh3.ALLOWED_TAGS - {"img"},
+        tags=nh3.ALLOWED_TAGS - {"img"} - _INVALID_TAGS,
         attributes={tag: set(v) for tag, v in nh3.ALLOWED_ATTRIBUTES.items()} | {"img": set()},
         url_schemes=_URL_SCHEMES,
         allowed_classes=_ALLOWED_CLASSES,
@@ -45,8 +56,101 @@ def _cleaner() -> nh3.Cleaner:
 
 
 def sanitize(html: str) -> str:
-    """Strip everything that could run script or reach a third party from ``html``."""
-    return _cleaner().clean(html)
+    """Strip everything that could run script or reach a third party from ``html``, and
+    leave nothing invalid of the cleaning's own making (see above)."""
+    return _in_lists(_without_link_attributes(_cleaner().clean(html)))
+
+
+# ammonia's output is regular: every element closed but the void ones, and "<" and ">"
+# escaped in text and in attribute values alike. So a "<" always starts a tag, and a tag
+# ends at the first ">": patterns can read it where they could not read HTML in general.
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)[^>]*>")
+#: HTML's void elements: they have no end tag, so they never stay open.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr"}
+)
+
+#: A link the cleaning took the address from (a script link, or none written) keeps the
+#: rel it adds to every link and perhaps an hreflang: both are for links with an href only.
+_LINK_WITHOUT_HREF = re.compile(r'<a(?=[ >])(?![^>]* href=")[^>]*>')
+_LINK_ONLY = re.compile(r' (?:rel|hreflang)="[^"]*"')
+
+
+def _without_link_attributes(html: str) -> str:
+    """``html`` with rel and hreflang taken off the links that have no address."""
+    if "<a" not in html:
+        return html
+    return _LINK_WITHOUT_HREF.sub(lambda tag: _LINK_ONLY.sub("", tag.group()), html)
+
+
+#: The lists a list item needs around it, and the one to give it when it has none.
+_LIST_OF = {"li": ({"ul", "ol"}, "ul"), "dt": ({"dl"}, "dl"), "dd": ({"dl"}, "dl")}
+_ITEM = re.compile(r"<(?:li|dt|dd)\b")
+
+
+def _in_lists(html: str) -> str:
+    """``html`` with each run of list items outside a list put in a list of its own.
+
+    A page reads a ``<li>`` outside a list as closing the list item it sits in, so a stray
+    one in an update would end the timeline's entry for it and carry the rest of the update
+    outside; ``<dt>`` and ``<dd>`` close a description the same way.
+    """
+    if not _ITEM.search(html):
+        return html
+    out: list[str] = []
+    #: The open elements; True marks a list this function opened.
+    open_tags: list[tuple[str, bool]] = []
+    position = 0
+
+    def close_added_list() -> None:
+        if open_tags and open_tags[-1][1]:
+            out.append(f"</{open_tags.pop()[0]}>")
+
+    for tag in _TAG.finditer(html):
+        text = html[position : tag.start()]
+        if text.strip():
+            close_added_list()
+        out.append(text)
+        position = tag.end()
+        closing, name = tag.group(1), tag.group(2)
+        if closing:
+            close_added_list()
+            if open_tags:
+                open_tags.pop()
+            out.append(tag.group())
+            continue
+        if open_tags and open_tags[-1][1] and name not in _items_of(open_tags[-1][0]):
+            close_added_list()
+        if name in _LIST_OF and not _in_a_list(name, open_tags):
+            added = _LIST_OF[name][1]
+            out.append(f"<{added}>")
+            open_tags.append((added, True))
+        out.append(tag.group())
+        if name not in _VOID:
+            open_tags.append((name, False))
+    text = html[position:]
+    if text.strip():
+        close_added_list()
+    out.append(text)
+    while open_tags and open_tags[-1][1]:
+        close_added_list()
+    return "".join(out)
+
+
+def _items_of(list_name: str) -> set[str]:
+    return {"li"} if list_name == "ul" else {"dt", "dd"}
+
+
+def _in_a_list(item: str, open_tags: list[tuple[str, bool]]) -> bool:
+    """Whether ``item`` would open in a list of its kind (a ``<div>`` may group a
+    description list's terms)."""
+    lists = _LIST_OF[item][0]
+    parent = open_tags[-1][0] if open_tags else None
+    if parent in lists:
+        return True
+    grandparent = open_tags[-2][0] if len(open_tags) > 1 else None
+    return item != "li" and parent == "div" and grandparent in lists
 
 
 _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
