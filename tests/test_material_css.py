@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 
 from statusbook.mkdocs import material_css
 from statusbook.mkdocs.material_css import Keep, parse, serialize, subset
+from statusbook.mkdocs.plugin import AUDIENCE_VARIABLE
 
 from .browsing import DESKTOP, NEEDS_CHROMIUM, PHONE, chromium, serve, visit
 from .published import demo_project
@@ -108,10 +109,13 @@ def test_strings_and_comments_do_not_confuse_the_reader():
     assert cut(css) == '.md-header:after{content:"}{;"}'
 
 
-def test_the_sites_own_templates_add_their_material_classes(tmp_path):
+def test_templates_add_the_material_classes_they_name(tmp_path):
     (tmp_path / "partials").mkdir()
-    (tmp_path / "partials" / "footer.html").write_text('<a class="md-button md-button--primary">')
-    assert {"md-button", "md-button--primary"} <= material_css.site_classes(str(tmp_path))
+    (tmp_path / "partials" / "footer.html").write_text(
+        '<a class="md-button md-button--primary" data-md-color-scheme="slate">'
+    )
+    found = material_css.template_classes([tmp_path, None, tmp_path / "missing"])
+    assert found == {"md-button", "md-button--primary"}  # not "md-color-scheme"
 
 
 # --- on a built site ------------------------------------------------------------------------
@@ -121,6 +125,17 @@ def test_the_sites_own_templates_add_their_material_classes(tmp_path):
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     result = build(demo_project(tmp_path_factory.mktemp("demo")), out, NOW)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def internal_site(tmp_path_factory) -> Path:
+    """The team's site of the demo: its pages have tables in Material's scroll wrapper."""
+    out = tmp_path_factory.mktemp("internal")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(AUDIENCE_VARIABLE, "internal")
+        result = build(demo_project(tmp_path_factory.mktemp("demo")), out, NOW)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -157,6 +172,8 @@ PAGES = [
     "/components/api/",
     "/404.html",
 ]
+#: The internal site's own page kinds (its other pages are the public ones, notes added).
+INTERNAL_PAGES = ["/metrics/", "/actions/", "/problems/prb-0002/"]
 VIEWS = [("light", DESKTOP), ("dark", PHONE)]
 
 #: Every element's computed style, and of its ::before and ::after those that draw
@@ -209,6 +226,12 @@ def served(site) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def internal_served(internal_site) -> Iterator[str]:
+    with serve(internal_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with chromium() as instance:
         yield instance
@@ -232,6 +255,21 @@ def test_every_element_looks_as_with_materials_full_stylesheet(
     seen = visit(browser, served + url, scheme=scheme, width=width)
     try:
         assert differences(seen, site, served) == []
+    finally:
+        seen.close()
+
+
+@pytest.mark.browser
+@NEEDS_CHROMIUM
+@pytest.mark.parametrize(("scheme", "width"), VIEWS, ids=[f"{s}-{w}px" for s, w in VIEWS])
+@pytest.mark.parametrize("url", INTERNAL_PAGES, ids=str)
+def test_the_internal_sites_pages_look_as_with_materials_full_stylesheet(
+    browser, internal_site, internal_served, url, scheme, width
+):
+    seen = visit(browser, internal_served + url, scheme=scheme, width=width)
+    try:
+        assert seen.page.locator(".md-typeset__scrollwrap").count() > 0
+        assert differences(seen, internal_site, internal_served) == []
     finally:
         seen.close()
 

@@ -22,9 +22,9 @@ So each build writes ``assets/material.css`` from the installed Material's own s
 
 Kept rules are copied as Material wrote them, in Material's order, so what the pages use
 looks exactly as Material draws it (tests/test_material_css.py compares the computed style
-of every element against Material's full stylesheet). A site whose own templates use more of
-Material's classes gets them: the vocabulary includes every ``md-…`` class named in the
-site's ``custom_dir``. The output is a function of Material's files and the configuration
+of every element against Material's full stylesheet). Templates that use more of Material's
+classes get them: the vocabulary includes every ``md-…`` class named in statusbook's own
+templates (the internal site's tables, say) and in the site's ``custom_dir``. The output is a function of Material's files and the configuration
 alone, so builds stay byte-identical.
 """
 
@@ -46,9 +46,10 @@ OUTPUT = "assets/material.css"
 #: Material's stylesheets, in the order Material links them.
 _SOURCES = ("main.*.min.css", "palette.*.min.css")
 
-#: The classes of Material's markup that the status pages render: base.html, the header,
-#: tabs, navigation (the phone's drawer), content, banner (announce block) and footer, with
-#: the table of contents and skip link a Markdown page of the site's own may have.
+#: The classes of Material's own templates that the status pages render: base.html, the
+#: header, tabs, navigation (the phone's drawer), content, banner (announce block) and
+#: footer, with the table of contents and skip link a Markdown page of the site's own may
+#: have. (The classes statusbook's templates write are read from them: template_classes.)
 MATERIAL_CLASSES = frozenset(
     """
     no-js md-toggle md-overlay md-skip md-banner md-banner__inner md-grid md-icon md-logo
@@ -71,7 +72,8 @@ _PALETTE_ATTRIBUTE = re.compile(r"\[data-md-color-(scheme|primary|accent)=([\w-]
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _FUNCTIONAL = re.compile(r":(not|is|where|matches|-webkit-any|-moz-any)\(")
 _VAR = re.compile(r"var\((--[\w-]+)")
-_MATERIAL_TOKEN = re.compile(r"\bmd-[a-z0-9_-]*[a-z0-9]")
+#: A class of Material's in a template (not the tail of ``data-md-color-scheme``).
+_MATERIAL_TOKEN = re.compile(r"(?<![\w-])md-[a-z0-9_-]*[a-z0-9]")
 #: What the scanner stops at: strings, comments, and the punctuation of blocks.
 _SPECIAL = re.compile(r"[\"'{};]|/\*")
 
@@ -337,13 +339,15 @@ def palette_values(palette: Any) -> frozenset[tuple[str, str]]:
     )
 
 
-def site_classes(custom_dir: str | None) -> frozenset[str]:
-    """Every ``md-…`` class token in the site's own templates."""
-    if not custom_dir or not Path(custom_dir).is_dir():
-        return frozenset()
+def template_classes(folders: Iterable[str | Path | None]) -> frozenset[str]:
+    """Every ``md-…`` class token in the templates under ``folders`` (missing ones skipped)."""
     found: set[str] = set()
-    for path in sorted(Path(custom_dir).rglob("*.html")):
-        found.update(_MATERIAL_TOKEN.findall(path.read_text(encoding="utf-8", errors="replace")))
+    for folder in folders:
+        if not folder or not Path(folder).is_dir():
+            continue
+        for path in sorted(Path(folder).rglob("*.html")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found.update(_MATERIAL_TOKEN.findall(text))
     return frozenset(found)
 
 
@@ -359,9 +363,10 @@ def _cached(keep: Keep, readers: tuple[str, ...]) -> str:
     return subset(material_stylesheets(), keep, readers)
 
 
-def stylesheet(palette: Any, custom_dir: str | None, readers: Iterable[str] = ()) -> str:
-    """The stylesheet for a site with this palette and these templates of its own."""
-    keep = Keep(
-        MATERIAL_CLASSES | CONTENT_CLASSES | site_classes(custom_dir), palette_values(palette)
-    )
-    return _cached(keep, tuple(readers))
+def stylesheet(
+    palette: Any, templates: Iterable[str | Path | None], readers: Iterable[str] = ()
+) -> str:
+    """The stylesheet for a site with this palette whose pages come from Material's
+    templates and those under ``templates`` (statusbook's, the site's ``custom_dir``)."""
+    classes = MATERIAL_CLASSES | CONTENT_CLASSES | template_classes(templates)
+    return _cached(Keep(classes, palette_values(palette)), tuple(readers))

@@ -57,9 +57,8 @@ class MaterialStylesheet:
 
     def __str__(self) -> str:
         config = self.config
-        return material_css.stylesheet(
-            config.theme.get("palette"), config.theme.custom_dir, _stylesheets(config)
-        )
+        templates = [config.theme.custom_dir, THEME_DIR]
+        return material_css.stylesheet(config.theme.get("palette"), templates, _stylesheets(config))
 
     def __repr__(self) -> str:
         return "MaterialStylesheet()"
