@@ -38,7 +38,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from statusbook.markup import _ALLOWED_CLASSES
+from statusbook.markup import ALLOWED_CLASSES
 
 #: Where the site gets it (beside statusbook.css: same name across releases, so it is not
 #: cached as immutable like Material's hashed files under assets/stylesheets/).
@@ -66,7 +66,7 @@ MATERIAL_CLASSES = frozenset(
     """.split()  # noqa: SIM905 - a list of words reads better as words
 )
 #: Classes Markdown and the sanitiser let into record text (admonitions, highlighting).
-CONTENT_CLASSES = frozenset(name for names in _ALLOWED_CLASSES.values() for name in names)
+CONTENT_CLASSES = frozenset(name for names in ALLOWED_CLASSES.values() for name in names)
 
 _PALETTE_ATTRIBUTE = re.compile(r"\[data-md-color-(scheme|primary|accent)=([\w-]+)\]")
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
