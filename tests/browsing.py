@@ -89,13 +89,17 @@ def visit(
     width: int = DESKTOP,
     scheme: str = "light",
     clock: bool = False,
+    touch: bool = False,
 ) -> Visit:
     """Open ``url`` and wait until the network is idle. ``clock`` installs Playwright's fake
-    clock first, so a test can run the page's timers forward."""
+    clock first, so a test can run the page's timers forward; ``touch`` makes a touch
+    screen (``locator.tap()``)."""
     context = browser.new_context(
         java_script_enabled=javascript,
         viewport={"width": width, "height": 900},
         color_scheme=scheme,
+        has_touch=touch,
+        is_mobile=touch,
     )
     page = context.new_page()
     seen = Visit(context, page)

@@ -111,21 +111,46 @@ def test_status_is_readable_without_javascript(browser, served):
         seen.close()
 
 
-def test_a_tap_on_a_bar_tells_that_day_and_a_second_opens_its_entry(browser, served):
-    seen = visit(browser, served + "/", width=PHONE)
+def tip_text(page, component: str = "") -> str:
+    scope = f"#component-{component} " if component else ""
+    return page.locator(scope + ".sb-daytip").inner_text()
+
+
+def test_a_tap_on_the_bars_tells_that_day_and_a_second_opens_its_entry(browser, served):
+    seen = visit(browser, served + "/", width=PHONE, touch=True)
     try:
         page = seen.page
-        strip = page.locator("#component-api ol.sb-bars")
-        last = strip.locator("li").last
-        last.click()
+        strip = page.locator("#component-api .sb-bars")
+        box = strip.bounding_box()
+        assert box["height"] >= 24 and box["width"] >= 300  # one finger-sized target
+        today = {"x": box["width"] - 2, "y": box["height"] / 2}  # a phone shows 30 days
+        strip.tap(position=today)
         tip = page.locator("#component-api .sb-daytip")
-        assert tip.is_visible()
-        assert tip.inner_text().startswith("21 Nov 2026: Major outage, 1 h 25 min downtime")
-        assert tip.get_attribute("aria-live") == "polite"
-        assert page.url == served + "/"  # the first tap shows the day in place
-        last.click()
+        assert tip.is_visible() and tip.get_attribute("aria-live") == "polite"
+        assert tip_text(page, "api").startswith("21 Nov 2026: Major outage, 1 h 25 min downtime")
+        assert "Elevated error rates on the API" in tip_text(page, "api")
+        assert page.url == served + "/"  # the first tap tells the day in place
+        strip.tap(position={"x": 2, "y": box["height"] / 2})  # the first of the 30 days
+        assert tip_text(page, "api").startswith("23 Oct 2026: no downtime")
+        strip.tap(position=today)
+        strip.tap(position=today)  # the same day again: its entry
         page.wait_for_url("**/components/api/#day-2026-11-21")
         assert page.locator("ol.sb-days > li#day-2026-11-21").is_visible()
+        assert seen.errors == []
+    finally:
+        seen.close()
+
+
+def test_the_tips_details_link_opens_the_days_entry(browser, served):
+    seen = visit(browser, served + "/")
+    try:
+        page = seen.page
+        strip = page.locator("#component-webhooks .sb-bars")
+        box = strip.bounding_box()
+        strip.click(position={"x": box["width"] - 2, "y": 5})
+        assert tip_text(page, "webhooks").startswith("21 Nov 2026: Degraded performance")
+        page.locator("#component-webhooks .sb-daytip a").click()
+        page.wait_for_url("**/components/webhooks/#day-2026-11-21")
         assert seen.errors == []
     finally:
         seen.close()
@@ -135,35 +160,63 @@ def test_the_arrow_keys_walk_day_by_day_through_quiet_runs(browser, served):
     seen = visit(browser, served + "/components/api/")
     try:
         page = seen.page
-        first = page.locator("ol.sb-bars > li > a").first
-        first.focus()
-        tip = page.locator(".sb-daytip")
-        assert tip.inner_text().startswith("24 Aug 2026: no downtime")  # a run's first day
+        strip = page.locator(".sb-bars")
+        assert strip.get_attribute("role") == "slider"
+        strip.focus()
+        assert tip_text(page).startswith("21 Nov 2026: Major outage")  # today first
+        page.keyboard.press("Home")
+        assert tip_text(page).startswith("24 Aug 2026: no downtime")  # a run's first day
         page.keyboard.press("ArrowRight")
-        assert tip.inner_text().startswith("25 Aug 2026: no downtime")
+        assert tip_text(page).startswith("25 Aug 2026: no downtime")
         for _ in range(8):
             page.keyboard.press("ArrowRight")
-        # The tenth day is 2 Sep, a bar of its own: focus moved to its link.
-        assert tip.inner_text().startswith("2 Sep 2026: Major outage")
-        focused = page.evaluate("document.activeElement.getAttribute('href')")
-        assert focused == "#day-2026-09-02"
+        # The tenth day is 2 Sep, a bar of its own; the slider says it too.
+        assert tip_text(page).startswith("2 Sep 2026: Major outage, 59 min downtime")
+        assert strip.get_attribute("aria-valuetext") == (
+            "2 Sep 2026: Major outage, 59 min downtime — "
+            "Outage of API, dashboard and webhooks in the EU region"
+        )
+        assert page.locator(".sb-daytip").get_attribute("aria-live") == "off"
+        page.keyboard.press("PageUp")  # a week on, inside the 50-day run from 3 Sep
+        assert tip_text(page).startswith("9 Sep 2026: no downtime")
         page.keyboard.press("Enter")
-        assert tip.inner_text().startswith("2 Sep 2026: Major outage")  # pinned in place
-        page.keyboard.press("Enter")
-        page.wait_for_url("**#day-2026-09-02")
+        page.wait_for_url("**#day-2026-09-03")
+        strip.focus()
+        page.keyboard.press("End")
+        assert strip.get_attribute("aria-valuetext").startswith("21 Nov 2026")
         assert seen.errors == []
     finally:
         seen.close()
 
 
-def test_without_javascript_a_bar_is_a_link_to_its_day(browser, served):
+def test_on_a_phone_the_keys_stay_in_the_30_days_shown(browser, served):
+    seen = visit(browser, served + "/", width=PHONE)
+    try:
+        page = seen.page
+        page.locator("#component-auth .sb-bars").focus()
+        page.keyboard.press("Home")
+        assert tip_text(page, "auth").startswith("23 Oct 2026: no downtime")
+        page.keyboard.press("ArrowLeft")
+        assert tip_text(page, "auth").startswith("23 Oct 2026: no downtime")
+        assert seen.errors == []
+    finally:
+        seen.close()
+
+
+def test_without_javascript_each_row_links_to_every_day(browser, served):
     seen = visit(browser, served + "/", javascript=False)
     try:
         page = seen.page
-        page.locator("#component-api ol.sb-bars > li").last.click()
-        page.wait_for_url("**/components/api/#day-2026-11-21")
+        strip = page.locator("#component-api .sb-bars")
+        assert strip.get_attribute("role") == "img" and strip.get_attribute("tabindex") is None
+        assert strip.locator("a").count() == 0  # no bar is a target of its own
+        link = page.locator("#component-api .sb-daylink a")
+        assert link.bounding_box()["height"] >= 24
+        link.click()
+        page.wait_for_url("**/components/api/#sb-days")
         entry = page.locator("ol.sb-days > li#day-2026-11-21")
         assert "Elevated error rates on the API" in entry.inner_text()
+        assert page.locator("ol.sb-days > li").count() == 5  # every day, runs as one entry
     finally:
         seen.close()
 

@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import nh3
 
-_ALLOWED_CLASSES = {
+#: The classes record text may carry, by tag (admonitions, code highlighting): the sanitiser
+#: strips any other, and assets/material.css keeps Material's rules for these.
+ALLOWED_CLASSES = {
     "div": {"admonition", "note", "info", "tip", "warning", "danger", "example", "highlight"},
     "p": {"admonition-title"},
     "span": {"k", "s", "n", "o", "p", "c", "m", "nb", "nt", "na", "s1", "s2", "mi", "kd"},
@@ -50,7 +52,7 @@ def _cleaner() -> nh3.Cleaner:
         tags=nh3.ALLOWED_TAGS - {"img"} - _INVALID_TAGS,
         attributes={tag: set(v) for tag, v in nh3.ALLOWED_ATTRIBUTES.items()} | {"img": set()},
         url_schemes=_URL_SCHEMES,
-        allowed_classes=_ALLOWED_CLASSES,
+        allowed_classes=ALLOWED_CLASSES,
         link_rel="noopener noreferrer nofollow",
     )
 

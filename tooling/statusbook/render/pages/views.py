@@ -44,9 +44,10 @@ class Bar:
     """A stretch of the daily bars: one day with something to tell, or a run of quiet days
     (every day clean, or every day before monitoring began) drawn as that many bars.
 
-    Each is one link in the page, to its entry in the component page's list of days, so
-    every day is reachable by tap and keyboard without script; runs keep a 90-day strip
-    from being 90 links."""
+    Each is an entry in the component page's list of days (``anchor``). The strip of bars
+    is a picture, not a row of links (a bar is far narrower than a finger): a day with
+    something to tell carries its words (``details``) for statusbook.js to show in place,
+    and without script the row links to the list, which has every day."""
 
     #: The first day (ISO date, in the site's zone); the anchor is ``day-<day>``.
     day: str
@@ -65,6 +66,17 @@ class Bar:
     @property
     def anchor(self) -> str:
         return f"day-{self.day}"
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing to tell but the date: a clean day, or one before monitoring began."""
+        return not self.incidents and self.level in ("operational", "none")
+
+    @property
+    def details(self) -> str:
+        """The day in words with the records of the day: what a tap on its bar shows."""
+        titles = "; ".join(title for title, _ in self.incidents)
+        return f"{self.text} — {titles}" if titles else self.text
 
 
 @dataclass(frozen=True)

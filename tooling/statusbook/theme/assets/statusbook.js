@@ -1,7 +1,8 @@
 // statusbook: progressive enhancement only. The page is complete without this script: the
-// status, banner, bars and every day's details are in the HTML. With it, a reader gets
-// times in their own zone with "N minutes ago", the colour-scheme toggle, each day's
-// details in place (tap, click or keyboard), and a page that notices new data.
+// status, banner, bars and every day's details are in the HTML (each day in the component
+// page's list). With it, a reader gets times in their own zone with "N minutes ago", the
+// colour-scheme toggle, each day's details in place (tap, click or keyboard), and a page
+// that notices new data.
 (function () {
   "use strict";
   var doc = document;
@@ -89,102 +90,117 @@
     button.hidden = false;
   }
 
-  // --- the daily bars: a day's details in place ----------------------------------------
-  // A bar is a link to its day's entry in the component page's list, and a run of quiet
-  // days is one link drawn as --n bars. Here the day under the pointer, or picked with
-  // the arrow keys, is told below the strip; a tap or Enter pins it (a second one follows
-  // the link). The words come from the HTML: the link's own, or the strip's template.
-  var dayFormat = null;
-  try {
-    dayFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-  } catch (error) { /* the links still work */ }
-
-  function span(li) { return +li.style.getPropertyValue("--n") || 1; }
-
-  function dayText(strip, li, offset) {
-    if (span(li) === 1 || !dayFormat) return li.textContent;
-    var first = li.firstElementChild.hash.slice(5).split("-");
-    var day = new Date(Date.UTC(+first[0], +first[1] - 1, +first[2] + offset));
-    var template = li.classList.contains("sb-day--none") ? strip.dataset.none : strip.dataset.clean;
-    return template.replace("{date}", dayFormat.format(day));
-  }
+  // --- the daily bars: one control per strip -------------------------------------------
+  // A strip is a picture of 90 days (a run of quiet days is one element drawn as --n bars;
+  // a day with something to tell carries its words in data-t). Here it becomes one control,
+  // a slider over the days it shows: the day under the mouse is told below it, a tap or
+  // click picks the day under it, the arrow keys move day by day (Page keys a week, Home
+  // and End to the ends), and Enter, or a second tap on the same day, opens the day's
+  // entry in the component page's list. Without script the row links to that list.
+  var STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 7, PageDown: -7 };
 
   function bars(strip) {
+    var parts = [], total = 0;
+    for (var i = 0; i < strip.children.length; i++) {
+      var node = strip.children[i], n = +node.style.getPropertyValue("--n") || 1;
+      parts.push({ node: node, start: total, n: n });
+      total += n;
+    }
+    if (!total) return;
+    var first = strip.dataset.first.split("-"), months = strip.dataset.months.split(" ");
     var tip = doc.createElement("p");
     tip.className = "sb-daytip";
-    tip.setAttribute("aria-live", "polite");
     tip.hidden = true;
     strip.parentNode.insertBefore(tip, strip.nextSibling);
-    var picked = null, pinned = null;
+    var shown = null, picked = total - 1, pinned = false, pointing = false;
 
-    function show(li, offset, pin) {
-      if (picked && picked.li !== li) picked.li.classList.remove("sb-picked");
-      picked = { li: li, offset: offset };
-      li.classList.add("sb-picked");
-      li.style.setProperty("--sb-pick", offset);
-      tip.textContent = dayText(strip, li, offset) + " ";
+    function partOf(day) {
+      for (var k = parts.length - 1; k > 0; k--) if (parts[k].start <= day) return parts[k];
+      return parts[0];
+    }
+    function date(day) { return new Date(Date.UTC(+first[0], +first[1] - 1, +first[2] + day)); }
+    function iso(day) { return date(day).toISOString().slice(0, 10); }
+    function earliest() { // phones hide the earlier bars
+      for (var k = 0; k < parts.length; k++) if (parts[k].node.getClientRects().length) return parts[k].start;
+      return 0;
+    }
+    function words(day) {
+      var part = partOf(day);
+      if (part.node.dataset.t) return part.node.dataset.t;
+      var template = part.node.classList.contains("sb-day--none") ? strip.dataset.none : strip.dataset.clean;
+      var when = date(day); // written as the site writes dates: "21 Nov 2026"
+      return template.replace("{date}", when.getUTCDate() + " " + months[when.getUTCMonth()] + " " + when.getUTCFullYear());
+    }
+    function entry(day) { return strip.dataset.href + "#day-" + iso(partOf(day).start); }
+
+    // how: "hover" only shows; "pick" (pointer) and "key" also set the slider's value.
+    function show(day, how) {
+      day = Math.max(earliest(), Math.min(total - 1, day));
+      var part = partOf(day), text = words(day);
+      if (shown && shown !== part) shown.node.classList.remove("sb-picked");
+      shown = part;
+      part.node.classList.add("sb-picked");
+      part.node.style.setProperty("--sb-pick", day - part.start);
+      // A screen reader speaks the slider's new value itself; the words below are for the
+      // eyes then, and spoken only when the day was picked by pointer.
+      tip.setAttribute("aria-live", how === "key" ? "off" : "polite");
+      tip.textContent = text + " ";
       var more = doc.createElement("a");
-      more.href = li.firstElementChild.href;
+      more.href = entry(day);
       more.textContent = strip.dataset.more;
       tip.appendChild(more);
       tip.hidden = false;
-      if (pin) pinned = picked;
+      if (how !== "hover") {
+        picked = day;
+        strip.setAttribute("aria-valuemin", earliest());
+        strip.setAttribute("aria-valuenow", day);
+        strip.setAttribute("aria-valuetext", text);
+      }
     }
-    function hide() {
-      if (pinned) return show(pinned.li, pinned.offset, false);
-      if (picked) picked.li.classList.remove("sb-picked");
-      picked = null;
+    function rest() { // the mouse left: back to the picked day, or nothing
+      if (pinned) return show(picked, "hover");
+      if (shown) shown.node.classList.remove("sb-picked");
+      shown = null;
       tip.hidden = true;
     }
-    function at(event) {
-      var li = event.target.closest("li");
-      if (!li || li.parentNode !== strip) return null;
-      var box = li.getBoundingClientRect();
-      var offset = Math.floor(((event.clientX - box.left) / box.width) * span(li));
-      return { li: li, offset: Math.max(0, Math.min(span(li) - 1, offset)) };
+    function under(event) { // the day under the pointer
+      var box = strip.getBoundingClientRect(), from = earliest();
+      var share = (event.clientX - box.left) / box.width;
+      return from + Math.floor(Math.max(0, Math.min(0.9999, share)) * (total - from));
     }
-    strip.addEventListener("mousemove", function (event) {
-      var spot = at(event);
-      if (spot) show(spot.li, spot.offset, false);
+
+    strip.tabIndex = 0;
+    strip.setAttribute("role", "slider");
+    strip.setAttribute("aria-valuemax", total - 1);
+    strip.setAttribute("aria-valuemin", earliest());
+    strip.setAttribute("aria-valuenow", picked);
+    strip.setAttribute("aria-valuetext", words(picked));
+    strip.addEventListener("pointermove", function (event) {
+      if (event.pointerType === "mouse") show(under(event), "hover");
     });
-    strip.addEventListener("mouseleave", hide);
+    strip.addEventListener("mouseleave", rest);
+    strip.addEventListener("pointerdown", function () { pointing = true; });
     strip.addEventListener("click", function (event) {
-      var spot = at(event) || (picked && { li: picked.li, offset: picked.offset });
-      if (!spot) return;
-      var same = pinned && pinned.li === spot.li && pinned.offset === spot.offset;
-      if (same) return; // the second tap follows the link to the day's entry
-      event.preventDefault();
-      // A click from the keyboard has no position: it pins the day the arrows picked.
-      if (event.detail === 0 && picked) spot = picked;
-      show(spot.li, spot.offset, true);
+      pointing = false;
+      var day = under(event);
+      if (pinned && day === picked) { location.href = entry(day); return; }
+      pinned = true;
+      show(day, "pick");
     });
-    strip.addEventListener("focusin", function (event) {
-      var li = event.target.closest("li");
-      if (li && (!picked || picked.li !== li)) show(li, 0, false);
+    strip.addEventListener("focus", function () {
+      if (!pointing) { pinned = true; show(picked, "key"); }
     });
     strip.addEventListener("keydown", function (event) {
-      if (!picked) return;
-      var li = picked.li, offset = picked.offset, key = event.key;
-      if (key === "Escape") { pinned = null; hide(); return; }
-      var items = strip.children, index = Array.prototype.indexOf.call(items, li);
-      if (key === "ArrowRight") offset += 1;
-      else if (key === "ArrowLeft") offset -= 1;
-      else if (key === "Home") { index = 0; offset = 0; }
-      else if (key === "End") { index = items.length - 1; offset = span(items[index]) - 1; }
+      var key = event.key, day = picked;
+      if (key === "Enter") { location.href = entry(picked); return; }
+      if (key === "Escape") { pinned = false; rest(); return; }
+      if (STEPS[key]) day += STEPS[key];
+      else if (key === "Home") day = earliest();
+      else if (key === "End") day = total - 1;
       else return;
       event.preventDefault();
-      var target = items[index];
-      if (offset >= span(target)) {
-        if (index === items.length - 1) return;
-        target = items[index + 1]; offset = 0;
-      } else if (offset < 0) {
-        if (index === 0) return;
-        target = items[index - 1]; offset = span(target) - 1;
-      }
-      while (target.offsetParent === null && target.nextElementSibling) target = target.nextElementSibling; // hidden on phones
-      pinned = null;
-      show(target, offset, false);
-      if (target !== li) target.firstElementChild.focus();
+      pinned = true;
+      show(day, "key");
     });
   }
 
@@ -264,7 +280,7 @@
   function enhance() {
     localTimes(doc);
     palette();
-    var strips = doc.querySelectorAll("ol.sb-bars");
+    var strips = doc.querySelectorAll(".sb-bars");
     for (var i = 0; i < strips.length; i++) bars(strips[i]);
     live();
   }
