@@ -1,65 +1,13 @@
 // statusbook: progressive enhancement only. The page is complete without this script: the
 // status, banner, bars and every day's details are in the HTML (each day in the component
-// page's list). With it, a reader gets times in their own zone with "N minutes ago", the
-// colour-scheme toggle, each day's details in place (tap, click or keyboard), and a page
-// that notices new data.
+// page's list). With it, a reader gets the colour-scheme toggle, each day's details in place
+// (tap, click or keyboard), and a page that notices new data. Times in the reader's zone
+// with "N minutes ago" come from partials/times.html, written into each page.
 (function () {
   "use strict";
   var doc = document;
   // The site writes dates day first ("21 Nov 2026"); so does the script, in English too.
   var lang = doc.documentElement.lang === "en" ? "en-GB" : doc.documentElement.lang || undefined;
-
-  // --- times: the reader's zone, and how long ago ---------------------------------------
-  var format, relative;
-  try {
-    format = new Intl.DateTimeFormat(lang, {
-      year: "numeric", month: "short", day: "numeric",
-      hour: "2-digit", minute: "2-digit", timeZoneName: "short"
-    });
-    relative = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
-  } catch (error) {
-    format = relative = null;
-  }
-  var UNITS = [["year", 31536e6], ["month", 2592e6], ["day", 864e5], ["hour", 36e5], ["minute", 6e4]];
-  // The instants people measure "how long ago" by: last updated, updates, starts.
-  var AGO = ".sb-updated time, .sb-update__head time, .sb-incident__meta time:first-of-type, .sb-facts time:first-of-type";
-
-  function ago(when) {
-    var delta = when.getTime() - Date.now();
-    for (var i = 0; i < UNITS.length; i++) {
-      if (Math.abs(delta) >= UNITS[i][1] || i === UNITS.length - 1) {
-        return relative.format(Math.round(delta / UNITS[i][1]), UNITS[i][0]);
-      }
-    }
-  }
-
-  function localTimes(root) {
-    if (!format) return;
-    var times = root.querySelectorAll("time[datetime]");
-    for (var i = 0; i < times.length; i++) {
-      var node = times[i];
-      if (node.dataset.sbLocal) continue;
-      var when = new Date(node.getAttribute("datetime"));
-      if (isNaN(when.getTime())) continue;
-      var local = format.format(when);
-      node.dataset.sbLocal = "1";
-      node.title = node.textContent;
-      if (local !== node.textContent) node.textContent = local;
-    }
-    var marked = root.querySelectorAll(AGO);
-    for (var j = 0; j < marked.length; j++) {
-      var time = marked[j];
-      var moment = new Date(time.getAttribute("datetime"));
-      if (isNaN(moment.getTime())) continue;
-      var note = time.nextElementSibling;
-      if (!note || !note.classList.contains("sb-ago")) {
-        note = doc.createElement("span");
-        note.className = "sb-ago";
-        time.parentNode.insertBefore(note, time.nextSibling);
-      }
-      note.textContent = " (" + ago(moment) + ")";
-    }
-  }
 
   // --- the colour-scheme toggle (Material's script is not loaded) -----------------------
   function palette() {
@@ -278,7 +226,6 @@
   }
 
   function enhance() {
-    localTimes(doc);
     palette();
     var strips = doc.querySelectorAll(".sb-bars");
     for (var i = 0; i < strips.length; i++) bars(strips[i]);
@@ -289,5 +236,4 @@
   } else {
     enhance();
   }
-  setInterval(function () { localTimes(doc); }, 60000);
 })();
