@@ -277,6 +277,11 @@ def _read_bytes(source: Source, limit: int) -> bytes | None:
     or a device given as a record would otherwise wait forever for a writer, and a
     gigabyte would be read only to be refused. At most ``limit + 1`` bytes are read, so a
     file growing meanwhile is still refused, not swallowed.
+
+    The first read asks for the size ``fstat`` gave, plus one byte to notice growth: asking
+    for ``limit + 1`` at once would make Python allocate a buffer of that size (a mebibyte)
+    for every record, which costs more than reading a few kilobytes. Only a file that grew
+    since is read on, up to the limit.
     """
     path = source.path
     try:
@@ -295,7 +300,10 @@ def _read_bytes(source: Source, limit: int) -> bytes | None:
             source.problems.append(too_large(path, status.st_size, limit))
             return None
         with os.fdopen(descriptor, "rb", closefd=False) as stream:
-            return stream.read(limit + 1)
+            raw = stream.read(status.st_size + 1)
+            if len(raw) > status.st_size:
+                raw += stream.read(limit + 1 - len(raw))
+            return raw
     except OSError as error:
         source.problems.append(
             Problem(path, None, None, "SB001", f"cannot read the file: {error.strerror or error}")
