@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 #: Each public name and the module that defines it.
 _HOMES: dict[str, str] = {
+    "BusyError": "changes",
     "CatalogChange": "changes",
     "Change": "changes",
     "ConflictError": "changes",
@@ -51,6 +52,7 @@ _HOMES: dict[str, str] = {
 __all__ = [
     "ROOT_CAUSE_PLACEHOLDER",
     "SUMMARY_PLACEHOLDER",
+    "BusyError",
     "CatalogChange",
     "Change",
     "ConflictError",
@@ -92,6 +94,7 @@ def __getattr__(name: str) -> object:
 if TYPE_CHECKING:
     from statusbook.edit.catalog import add_components
     from statusbook.edit.changes import (
+        BusyError,
         CatalogChange,
         Change,
         ConflictError,

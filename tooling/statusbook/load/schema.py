@@ -8,7 +8,6 @@ references) live in :mod:`statusbook.validate`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import unicodedata
 from collections.abc import Mapping
@@ -77,6 +76,9 @@ def describe(value: Any) -> str:
 
 
 def suggest(word: str, choices: Any) -> str:
+    """``did you mean 'x'?`` for the choice nearest ``word``, or nothing."""
+    import difflib  # only a mistyped value needs it, and every command loads the schema
+
     matches = difflib.get_close_matches(
         str(word), [str(choice) for choice in choices], n=1, cutoff=0.6
     )
