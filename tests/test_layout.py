@@ -13,7 +13,16 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tooling" / "statusbook"
 
-VOCABULARY = {"statusbook", "model", "problems", "timeutil", "i18n", "markup", "paths"}
+VOCABULARY = {
+    "statusbook",
+    "model",
+    "problems",
+    "timeutil",
+    "i18n",
+    "markup",
+    "htmlscan",
+    "paths",
+}
 #: What each stage may import besides the vocabulary and itself.
 ALLOWED: dict[str, set[str]] = {
     "vocabulary": set(),

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from statusbook.cli import cli
 from statusbook.derive.snapshot import derive
+from statusbook.load import records
 from statusbook.load.catalog import load_catalog
 from statusbook.load.limits import (
     MAX_BODY_BYTES,
@@ -111,6 +112,38 @@ def test_a_record_file_over_the_size_limit_is_refused_at_line_one(project: Proje
     assert code == 1
     assert found(document) == [("SB006", FILE, 1)]
     assert "1.0 MiB" in document["problems"][0]["message"]
+
+
+def _size_seen_as(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """``fstat`` reports ``size``: the file grew (or shrank) between the check and the read."""
+    real = os.fstat
+
+    def fstat(descriptor: int) -> os.stat_result:
+        status = real(descriptor)
+        return os.stat_result((*status[:6], size, *status[7:10]))
+
+    monkeypatch.setattr(records.os, "fstat", fstat)
+
+
+def test_a_record_that_grows_past_the_limit_while_read_is_still_refused(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    padding = "x" * (MAX_RECORD_BYTES + 1 - len(VALID.encode()))
+    path = project.write(NAME, VALID + padding)
+    _size_seen_as(monkeypatch, 100)
+    source = records.read_source(path)
+    assert [problem.code for problem in source.problems] == ["SB006"]
+
+
+def test_a_record_that_grows_while_read_is_read_whole(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = project.write(NAME, VALID)
+    _size_seen_as(monkeypatch, 10)
+    source = records.read_source(path)
+    whole = records.parse_source(path, path.read_bytes())
+    assert source.problems == [] and source.parsed
+    assert (source.data, source.body) == (whole.data, whole.body)
 
 
 def test_a_body_over_the_limit_is_reported_at_its_first_line(project: Project) -> None:

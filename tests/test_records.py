@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from statusbook.load.records import parse_source, parse_yaml
@@ -67,3 +68,18 @@ def test_locate_points_at_keys_and_values():
     assert source.locate(("updates", 0, "message")) == (5, 14)
     assert source.locate(("updates", 0, "message"), key=True) == (5, 5)
     assert source.locate(("updates", 7, "message")) == (4, 3)  # as deep as the path exists
+
+
+def test_parsing_leaves_nothing_for_the_cyclic_collector():
+    """Reference counting frees a parse: no cycles, so validating thousands of records
+    neither keeps each one's loader alive nor keeps the collector busy."""
+    text = "---\ntitle: x\nupdates:\n  - at: 2026-11-20T14:00:00Z\n    components: {api: ok}\n---\n"
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parse(text)
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()

@@ -10,7 +10,7 @@ benchmark's business (``python -m statusbook.benchmarks.startup``), not a test's
 
 from __future__ import annotations
 
-import json
+import ast
 import os
 import shutil
 import subprocess
@@ -90,9 +90,11 @@ def test_the_catalog_name_in_help_is_the_loaders():
 # --- what a command imports, in a fresh interpreter ----------------------------------------
 
 
+#: Printed as a Python literal, not JSON: importing ``json`` here would hide whether the
+#: command imports it.
 _RUN = """\
-import atexit, json, sys
-atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+import atexit, sys
+atexit.register(lambda: print(sorted(sys.modules), file=sys.stderr))
 sys.argv = ["statusbook", *sys.argv[1:]]
 from statusbook.cli import main
 main()
@@ -111,7 +113,7 @@ def imported_by(arguments: list[str], cwd: Path) -> set[str]:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+    return set(ast.literal_eval(done.stderr.strip().splitlines()[-1]))
 
 
 def _heavy(modules: set[str]) -> list[str]:
@@ -169,6 +171,31 @@ def test_validate_imports_no_round_trip_editor_and_no_git(demo):
 def test_list_imports_no_round_trip_editor(demo):
     modules = imported_by(["list", "--now", DEMO_NOW], demo)
     assert not {m for m in modules if m.split(".")[0] == "ruamel"}
+
+
+#: Only writing a record needs these (the atomic replace, its temporary files, a diff), and
+#: only ``--format json`` the JSON encoder: reading commands leave them unimported.
+WRITERS = ("statusbook.io.atomic", "tempfile", "shutil", "difflib", "json")
+#: Only a text holding markup needs the HTML parser (the examples' texts hold none).
+MARKUP_PARSERS = ("statusbook.htmlscan", "html.parser", "html.entities")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["validate", "--now", DEMO_NOW],
+        ["list", "--now", DEMO_NOW],
+        ["show", DEMO_RECORD, "--now", DEMO_NOW],
+    ],
+    ids=["validate", "list", "show"],
+)
+def test_reading_records_imports_nothing_only_writing_json_or_markup_needs(demo, arguments):
+    modules = imported_by(arguments, demo)
+    unneeded = {*WRITERS, *MARKUP_PARSERS} - ({"difflib"} if arguments[0] == "show" else set())
+    assert not unneeded & modules, (
+        f"statusbook {arguments[0]} imports {', '.join(sorted(unneeded & modules))}: import "
+        "it in the function that needs it, after a cheap check that it is needed"
+    )
 
 
 def test_validate_imports_no_sanitiser(demo):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -173,31 +172,17 @@ _DANGEROUS_TAGS = {
 }
 
 
-class _Finder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _DANGEROUS_TAGS:
-            self.found.append(f"<{tag}> element")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"'{name}' event-handler attribute on <{tag}>")
-            elif name in ("href", "src", "action", "formaction", "xlink:href") and value:
-                scheme = re.match(r"\s*([a-z][a-z0-9+.-]*)\s*:", value, re.IGNORECASE)
-                if scheme and scheme.group(1).lower() not in _URL_SCHEMES:
-                    self.found.append(f"{scheme.group(1).lower()}: URL in '{name}' on <{tag}>")
-
-
 def unsafe_markup(text: str) -> list[str]:
     """What :func:`sanitize` would remove from ``text``, described for a validation warning.
 
-    A quick pattern check first: almost no record text contains markup at all.
+    A quick pattern check first: almost no record text contains markup at all, so the HTML
+    parser is imported only past it (:mod:`statusbook.htmlscan`).
     """
     if "<" not in text and (":" not in text or not _SCRIPT_SCHEME.search(text)):
         return []
-    finder = _Finder()
+    from statusbook.htmlscan import UnsafeFinder
+
+    finder = UnsafeFinder(_DANGEROUS_TAGS, _URL_SCHEMES)
     finder.feed(text)
     finder.close()
     found = finder.found

@@ -9,7 +9,6 @@ problems are printed, nothing is written), 2 usage.
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ import click
 
 from statusbook import edit
 from statusbook.cli.common import EXIT_PROBLEMS, AppContext, now_option, parse_now
-from statusbook.edit.changes import BusyError
 from statusbook.edit.when import HELP as WHEN_HELP
 from statusbook.edit.when import Direction, WhenError, describe, parse_when, zone_named
 from statusbook.i18n import label
@@ -397,7 +395,7 @@ def finish(
         try:
             edit.write(change)
             return change
-        except BusyError:
+        except edit.BusyError:
             _keep_reviewed(change, open_editor)
             raise
         except edit.ConflictError as error:
@@ -454,6 +452,8 @@ def _review(change: PlannedT, revise: Callable[[PlannedT, str], PlannedT]) -> Pl
 
 def _rescue(text: str) -> str:
     """Keep a person's refused text somewhere safe (never lose what they typed)."""
+    import tempfile  # only a refusal needs it; list and show should not pay for it
+
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", prefix="statusbook-", suffix=".md", delete=False
     ) as handle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -97,6 +96,8 @@ def list_records(
     ]
     chosen.sort(key=lambda item: (_record(item).started, _record(item).id), reverse=True)
     if output_format == "json":
+        import json  # for this format only: list answers at once in text
+
         click.echo(json.dumps([_summary(item) for item in chosen], indent=2, ensure_ascii=False))
     else:
         _print_table(session, chosen)

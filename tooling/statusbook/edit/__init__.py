@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 #: Each public name and the module that defines it.
 _HOMES: dict[str, str] = {
+    "BusyError": "changes",
     "CatalogChange": "changes",
     "Change": "changes",
     "ConflictError": "changes",
@@ -48,6 +49,7 @@ _HOMES: dict[str, str] = {
     "write": "changes",
 }
 __all__ = [
+    "BusyError",
     "CatalogChange",
     "Change",
     "ConflictError",
@@ -90,6 +92,7 @@ def __getattr__(name: str) -> object:
 if TYPE_CHECKING:
     from statusbook.edit.catalog import add_components
     from statusbook.edit.changes import (
+        BusyError,
         CatalogChange,
         Change,
         ConflictError,

@@ -6,17 +6,19 @@ the file's lock it refuses when the file changed since it was read, and replaces
 atomically, so a crash or a full disk leaves the old file as it was and two writers at the
 same moment never lose one of the two edits. Errors are exceptions carrying problems, never
 printed here.
+
+``list`` and ``show`` import this module for its errors (a record that is not found), so
+what only a diff or a write needs — :mod:`difflib`, and the lock and atomic replace with
+:mod:`tempfile` behind them — is imported where it is used.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusbook.io.atomic import locked, write_atomic
 from statusbook.load.records import parse_source
 from statusbook.load.rules import check_record
 from statusbook.model import Catalog, Incident
@@ -76,6 +78,8 @@ class FileChange:
 
     def diff(self, base: Path | None = None) -> str:
         """A unified diff, as ``git diff`` would show it (paths relative to ``base``)."""
+        import difflib
+
         name = display_path(self.path, base)
         before = _lines(self.before)
         after = _lines(self.after)
@@ -143,11 +147,13 @@ def problems_of(path: Path, data: bytes, catalog: Catalog, now: datetime) -> lis
 def write(change: FileChange) -> None:
     """Write ``change`` atomically, refusing if the file changed since it was read.
 
-    The check and the replacement happen under the file's lock (:func:`locked`), so two
+    The check and the replacement happen under the file's lock (:func:`~statusbook.io.atomic.locked`), so two
     writers are serialised: the second one sees the first one's bytes and is refused,
     instead of both passing the check and the second rename silently dropping the first
     edit. A writer stuck for longer than the lock's timeout is a conflict too.
     """
+    from statusbook.io.atomic import locked
+
     try:
         with locked(change.path):
             _write_locked(change)
@@ -156,6 +162,8 @@ def write(change: FileChange) -> None:
 
 
 def _write_locked(change: FileChange) -> None:
+    from statusbook.io.atomic import write_atomic
+
     if change.before is None:
         try:
             write_atomic(change.path, change.after, exclusive=True)

@@ -15,15 +15,14 @@ HTML5 list of names.
 
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
-from html.entities import html5
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import markdown
+
+    from statusbook.htmlscan import Elements
 
 #: Inline Markdown a chat app would render from a title, by the element it makes.
 _MARKDOWN_ELEMENTS = {
@@ -37,31 +36,6 @@ _MARKDOWN_ELEMENTS = {
 _REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.other: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        self.tags.append(tag)
-
-    def handle_comment(self, data: str) -> None:
-        self.other.append("an HTML comment <!-- … -->")
-
-    def handle_decl(self, decl: str) -> None:
-        self.other.append(f"an HTML declaration <!{decl}>")
-
-    def unknown_decl(self, data: str) -> None:
-        self.other.append(f"an HTML declaration <![{data}]>")
-
-    def handle_pi(self, data: str) -> None:
-        self.other.append(f"an HTML processing instruction <?{data}>")
-
-
 @lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
     # The page's inline Markdown; building an instance costs more than converting a title.
@@ -72,8 +46,10 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown()
 
 
-def _parsed(text: str) -> _Elements:
-    parser = _Elements()
+def _parsed(text: str) -> Elements:
+    from statusbook.htmlscan import Elements  # only a text with a '<' gets here
+
+    parser = Elements()
     parser.feed(text)
     parser.close()
     return parser
@@ -89,10 +65,14 @@ def markup_in_plain_text(text: str) -> list[str]:
             found.append("an autolink <…>" if ":" in tag else f"the HTML tag <{tag}>")
         found += parsed.other
     for match in _REFERENCE.finditer(text):
+        from html.entities import html5  # the list of names: only a text with '&…;' needs it
+
         name = match.group(1)
         if name.startswith("#") or f"{name};" in html5:
             found.append(f"the character reference {match.group()}")
     if any(char in text for char in "[]*_`"):
+        import html  # with the Markdown renderer: only a text with its characters needs them
+
         escaped = html.escape(text, quote=False)
         converter = _converter()
         converter.reset()

@@ -120,34 +120,7 @@ class _FrontMatterLoader(yaml.CSafeLoader):
         tags and merge keys go through it unchanged. Aliased nodes are built once, so an
         alias bomb stays as small as its text.
         """
-        built: dict[int, Any] = {}
-
-        def build(node: yaml.Node) -> Any:
-            tag = node.tag
-            if tag == _STR:
-                return node.value
-            identity = id(node)
-            if identity in built:
-                return built[identity]
-            if tag == _SEQ and isinstance(node, yaml.SequenceNode):
-                value: Any = [build(item) for item in node.value]
-            elif (
-                tag == _MAP
-                and isinstance(node, yaml.MappingNode)
-                and not (self.may_merge and _has_merge(node))
-            ):
-                value = {}
-                for key_node, value_node in node.value:
-                    key = build(key_node)
-                    if key in value:
-                        self._duplicate(node, key_node, key)
-                    value[key] = build(value_node)
-            else:
-                value = self.construct_object(node, deep=True)
-            built[identity] = value
-            return value
-
-        return build(root)
+        return _build(self, root, {})
 
     def _duplicate(self, node: yaml.MappingNode, repeated: yaml.Node, key: Any) -> None:
         first = next(k for k, _ in node.value if k.value == repeated.value)
@@ -164,6 +137,39 @@ class _FrontMatterLoader(yaml.CSafeLoader):
                 self.duplicates.append((key.value, key.start_mark, first[identity]))
             first.setdefault(identity, key.start_mark)
         return mapping
+
+
+def _build(loader: _FrontMatterLoader, node: yaml.Node, built: dict[int, Any]) -> Any:
+    """One node of :meth:`_FrontMatterLoader.construct_plain`; ``built`` holds the nodes
+    built so far, by identity.
+
+    A function of its own rather than a closure in ``construct_plain``: a closure that
+    calls itself is a reference cycle, which would keep each record's loader and every
+    value built alive until the cyclic garbage collector ran, and make it run more often.
+    """
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    identity = id(node)
+    if identity in built:
+        return built[identity]
+    if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        value: Any = [_build(loader, item, built) for item in node.value]
+    elif (
+        tag == _MAP
+        and isinstance(node, yaml.MappingNode)
+        and not (loader.may_merge and _has_merge(node))
+    ):
+        value = {}
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node, built)
+            if key in value:
+                loader._duplicate(node, key_node, key)
+            value[key] = _build(loader, value_node, built)
+    else:
+        value = loader.construct_object(node, deep=True)
+    built[identity] = value
+    return value
 
 
 #: The loader's implicit resolvers by a value's first character ("" for an empty value),
@@ -277,6 +283,11 @@ def _read_bytes(source: Source, limit: int) -> bytes | None:
     or a device given as a record would otherwise wait forever for a writer, and a
     gigabyte would be read only to be refused. At most ``limit + 1`` bytes are read, so a
     file growing meanwhile is still refused, not swallowed.
+
+    The first read asks for the size ``fstat`` gave, plus one byte to notice growth: asking
+    for ``limit + 1`` at once would make Python allocate a buffer of that size (a mebibyte)
+    for every record, which costs more than reading a few kilobytes. Only a file that grew
+    since is read on, up to the limit.
     """
     path = source.path
     try:
@@ -295,7 +306,10 @@ def _read_bytes(source: Source, limit: int) -> bytes | None:
             source.problems.append(too_large(path, status.st_size, limit))
             return None
         with os.fdopen(descriptor, "rb", closefd=False) as stream:
-            return stream.read(limit + 1)
+            raw = stream.read(status.st_size + 1)
+            if len(raw) > status.st_size:
+                raw += stream.read(limit + 1 - len(raw))
+            return raw
     except OSError as error:
         source.problems.append(
             Problem(path, None, None, "SB001", f"cannot read the file: {error.strerror or error}")

@@ -8,7 +8,6 @@ references) live in :mod:`statusbook.validate`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import unicodedata
 from collections.abc import Mapping
@@ -77,6 +76,9 @@ def describe(value: Any) -> str:
 
 
 def suggest(word: str, choices: Any) -> str:
+    """``did you mean 'x'?`` for the choice nearest ``word``, or nothing."""
+    import difflib  # only a mistyped value needs it, and every command loads the schema
+
     matches = difflib.get_close_matches(
         str(word), [str(choice) for choice in choices], n=1, cutoff=0.6
     )
@@ -105,7 +107,13 @@ def _parent_label(steps: list[str | int]) -> str:
 
 
 class FieldType:
-    """A value's type: converts parsed YAML or reports why it cannot."""
+    """A value's type: converts parsed YAML or reports why it cannot.
+
+    The types (and :class:`Field`) are frozen dataclasses for their fields and for their
+    immutability only, declared ``eq=False, repr=False``: they are built once, into the
+    schemas at the end of this module, and never compared or printed, and every method
+    a dataclass generates is compiled at import, at the start of every command.
+    """
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         raise NotImplementedError
@@ -114,7 +122,7 @@ class FieldType:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Text(FieldType):
     """Text a reader sees. ``line`` for one line (a title, a name): no line breaks or tabs.
 
@@ -217,7 +225,7 @@ _NOT_IN_URLS = frozenset("\"'<>\\^`{|}")
 _URL_PATTERN = r"^https?://[^\s\"'<>\\^`{|}/?#@]+"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Url(FieldType):
     """An address the site prints into every page, feed, API document and message.
 
@@ -285,7 +293,7 @@ def _describe_char(char: str) -> str:
     return f"the {kind} character U+{ord(char):04X}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Identifier(FieldType):
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, str):
@@ -312,7 +320,7 @@ def _is_identifier(value: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class EnvName(FieldType):
     """The name of an environment variable that holds a secret.
 
@@ -349,7 +357,7 @@ def _is_env_name(value: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Choice(FieldType):
     enum: type[StrEnum]
     allowed: tuple[StrEnum, ...] = ()
@@ -382,7 +390,7 @@ class Choice(FieldType):
         return {"type": "string", "enum": [v.value for v in self.values]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Timestamp(FieldType):
     """An instant with a zone. ``date_ok`` also accepts a plain date (midnight UTC)."""
 
@@ -442,7 +450,7 @@ def _out_of_range(value: str, at: KeyPath, reporter: Reporter) -> _Invalid:
     return INVALID
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Day(FieldType):
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> date | _Invalid:
         if not isinstance(value, str):
@@ -462,7 +470,7 @@ class Day(FieldType):
         return {"type": "string", "pattern": DATE_PATTERN}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Number(FieldType):
     minimum: float | None = None
     maximum: float | None = None
@@ -498,7 +506,7 @@ class Number(FieldType):
         return schema
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Boolean(FieldType):
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, bool):
@@ -509,7 +517,7 @@ class Boolean(FieldType):
         return {"type": "boolean"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Duration(FieldType):
     """A positive length of time in days, hours and minutes, e.g. ``2h`` or ``1h30m``."""
 
@@ -531,7 +539,7 @@ class Duration(FieldType):
         return {"type": "string", "pattern": DURATION_PATTERN}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ListOf(FieldType):
     item: FieldType
     min_items: int = 0
@@ -560,7 +568,7 @@ _STATUS_CHOICES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class StatusMap(FieldType):
     """``component-id: status`` pairs. Whether the ids exist is the catalog's business."""
 
@@ -599,7 +607,7 @@ class StatusMap(FieldType):
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Field:
     type: FieldType
     doc: str
@@ -612,7 +620,7 @@ class Field:
         return self.required is True or (variant is not None and self.required == variant)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Object(FieldType):
     fields: Mapping[str, Field]
     doc: str = ""
@@ -736,7 +744,7 @@ def _variant_fix(key: str, variant: str) -> str:
 PROBLEM_ID_PATTERN = r"^PRB-[0-9]{4,}$"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ProblemId(FieldType):
     """A problem record's id, ``PRB-`` and at least four digits: the start of its file name."""
 

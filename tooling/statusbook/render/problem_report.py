@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from statusbook.paths import display_path
@@ -96,6 +95,8 @@ def format_json(problems: Sequence[Problem], files: int) -> str:
             for problem in problems
         ],
     }
+    import json  # only this format needs it; every command that reports problems imports this
+
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
