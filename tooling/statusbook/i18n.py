@@ -15,19 +15,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-#: The folder of translation files shipped in the package.
-TRANSLATIONS = files("statusbook") / "translations"
+#: The folder of translation files shipped in the package (a plain path: importlib.resources
+#: would import tempfile and shutil into every command that only reads).
+TRANSLATIONS = Path(__file__).with_name("translations")
 #: Labels missing from a language are taken from this one (and a test allows none missing).
 FALLBACK = "en"
 
 
 def _languages() -> tuple[str, ...]:
-    names = (entry.name for entry in TRANSLATIONS.iterdir())
-    return tuple(sorted(name.removesuffix(".yml") for name in names if name.endswith(".yml")))
+    return tuple(sorted(path.stem for path in TRANSLATIONS.glob("*.yml")))
 
 
 #: Every language a site can be written in: the codes of the translation files.
