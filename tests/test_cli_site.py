@@ -78,3 +78,33 @@ def test_build_without_mkdocs_yml_is_a_usage_error(project):
     result = CliRunner().invoke(cli, ["build"])
     assert result.exit_code == 2
     assert "mkdocs.yml" in result.output
+
+
+def test_a_demo_builds_at_its_instant_until_something_real_is_recorded(project):
+    """A demonstration is built at ``demo.as_of`` — until a team records its first real
+    incident in it: the demo instant would put that record in the future and the strict
+    build would refuse it (every pull request red), so the build goes by the clock and says
+    why."""
+    install_site_files(project.root)
+    catalog = project.root / "statusbook.yml"
+    catalog.write_text(catalog.read_text() + "demo:\n  as_of: 2026-11-21T12:00:00Z\n")
+    project.write("2026-11-21-api-errors.md", RECORD)
+    built = CliRunner().invoke(cli, ["build", "--site-dir", "before"])
+    assert built.exit_code == 0, built.output
+    assert "building at 2026-11-21T12:00:00Z" in built.stderr
+    home = page(project.root / "before", "/")
+    assert home.select_one(".sb-updated time")["datetime"] == "2026-11-21T12:00:00Z"
+
+    opened = CliRunner().invoke(  # at the clock, as a person would
+        cli,
+        ["new", "--title", "Login failures", "--kind", "outage", "--impact", "minor",
+         "-c", "api=degraded_performance", "-m", "Investigating.", "--no-prompt"],
+    )  # fmt: skip
+    assert opened.exit_code == 0, opened.output
+    built = CliRunner().invoke(cli, ["build", "--site-dir", "after"])
+    assert built.exit_code == 0, built.output
+    assert "was recorded after that: building at the clock" in built.stderr
+    assert "statusbook init --remove-examples" in built.stderr
+    home = page(project.root / "after", "/")
+    assert "Login failures" in text(home.select_one("main"))
+    assert home.select_one(".sb-updated time")["datetime"] > "2026-11-30"

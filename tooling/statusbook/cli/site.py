@@ -7,7 +7,8 @@ output. Builds are strict.
 
 The demo instant exists because example records are fixed in time: built at the clock, the
 examples' "ongoing" incident would read as months old and their upcoming maintenance as long
-done. A real status page has no ``demo:`` and always builds at the clock.
+done. A real status page has no ``demo:`` and always builds at the clock, and so does a
+demo once something in it was recorded after ``demo.as_of``.
 
 ``--audience internal`` builds the team's own site from the same repository (internal
 updates and notes, problem records, action items, metrics) into ``site-internal/``; the
@@ -34,6 +35,8 @@ from types import FrameType
 import click
 
 from statusbook.cli.common import AppContext, now_option, parse_now
+from statusbook.model import Catalog
+from statusbook.paths import display_path
 from statusbook.timeutil import format_timestamp
 
 #: Where ``build --audience internal`` writes, next to mkdocs.yml, unless told otherwise: never
@@ -63,12 +66,7 @@ def _run_mkdocs(
     if audience == "internal" and arguments[0] == "build" and "--site-dir" not in arguments:
         arguments = [*arguments, "--site-dir", str(config_file.parent / INTERNAL_SITE_DIR)]
     if now is None and "SOURCE_DATE_EPOCH" not in env and catalog.site.demo is not None:
-        now = format_timestamp(catalog.site.demo.as_of)
-        click.echo(
-            f"statusbook: a demonstration (demo: in {catalog.path.name}): building at {now}; "
-            "pass --now to choose another instant",
-            err=True,
-        )
+        now = _demo_instant(catalog)
     if now is not None or "SOURCE_DATE_EPOCH" in env or arguments[0] == "build":
         env["SOURCE_DATE_EPOCH"] = str(int(parse_now(now).timestamp()))
     command = [
@@ -85,6 +83,31 @@ def _run_mkdocs(
         sys.exit(0 if arguments[0] == "serve" and returncode == 0 else 130)
     if returncode:
         sys.exit(1)
+
+
+def _demo_instant(catalog: Catalog) -> str | None:
+    """A demonstration's build instant: ``demo.as_of`` while every record is from before
+    it; the clock (``None``) once someone recorded something real after it, which the demo
+    instant would put in the future and the strict build refuse."""
+    from statusbook.load.problem_records import recorded_after
+
+    assert catalog.site.demo is not None and catalog.path is not None
+    as_of = format_timestamp(catalog.site.demo.as_of)
+    newer = recorded_after(catalog, catalog.site.demo.as_of)
+    if newer is None:
+        click.echo(
+            f"statusbook: a demonstration (demo: in {catalog.path.name}): building at "
+            f"{as_of}; pass --now to choose another instant",
+            err=True,
+        )
+        return as_of
+    click.echo(
+        f"statusbook: {catalog.path.name} has demo: (examples shown as of {as_of}), but "
+        f"{display_path(newer)} was recorded after that: building at the clock. "
+        "statusbook init --remove-examples drops the examples and demo:",
+        err=True,
+    )
+    return None
 
 
 #: Signals that end a run: passed on to MkDocs as a Ctrl-C, so it cleans up after itself.

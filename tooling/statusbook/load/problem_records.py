@@ -516,3 +516,14 @@ __all__ = [
     "target_of",
     "validate_repository",
 ]
+
+
+def recorded_after(catalog: Catalog, instant: datetime) -> Path | None:
+    """A record (or problem record) holding a fact later than ``instant`` — one that
+    checking at ``instant`` finds in the future (SB203) — or ``None``.
+
+    A demonstration catalog is built at its ``demo.as_of``; once a team records a real
+    incident (or resolves an example) in it, that instant is before their own records, and
+    the demo is no longer only a demo (:mod:`statusbook.cli.site`)."""
+    found = validate_repository(None, catalog, instant)
+    return next((problem.path for problem in found.problems if problem.code == "SB203"), None)
