@@ -43,6 +43,8 @@ statusbook new --title "Login failures" --kind outage --impact minor \
   -c auth=degraded_performance -m "We are investigating login failures." --no-prompt
 statusbook resolve api-elevated -m Resolved.
 statusbook validate
+# What the operators' pull-request workflow checks: the site builds, strictly.
+statusbook build --site-dir "$work/site"
 suite "after recording an incident and resolving the example"
 
 echo "== adoption check: the examples deleted, the catalog's components replaced"
@@ -66,5 +68,6 @@ with open("statusbook.yml", "w", encoding="utf-8") as file:
     yaml.safe_dump(catalog, file, sort_keys=False, allow_unicode=True)
 EOF
 statusbook validate
+statusbook build --site-dir "$work/site"
 suite "after replacing the examples"
 echo "== adoption check: passed"
