@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -134,7 +133,7 @@ def test_two_project_sites_on_one_host_get_their_own_ids():
     catalog, _ = demo_records()
 
     def at(url: str):
-        return replace(catalog, site=replace(catalog.site, url=url))
+        return catalog._replace(site=catalog.site._replace(url=url))
 
     status, ops = "https://org.github.io/status/", "https://org.github.io/ops/"
     assert event_uid(status, "x") == "x@org.github.io/status"

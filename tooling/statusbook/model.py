@@ -1,16 +1,24 @@
 """The domain model: what an incident record and the component catalog mean.
 
-Plain frozen dataclasses and string enums. Nothing here reads files, the clock or
-MkDocs; every derived fact that depends on time takes ``now`` as a parameter.
+Immutable named tuples and string enums. Nothing here reads files, the clock or MkDocs;
+every derived fact that depends on time takes ``now`` as a parameter.
+
+Named tuples rather than frozen dataclasses because every command imports this module
+before it answers: on Python 3.11 a frozen dataclass compiles six methods when its class
+is created (about 1 ms each class), a named tuple none, and the eighteen classes here
+were a quarter of ``statusbook list``'s start-up (``python -m
+statusbook.benchmarks.startup``). They are as immutable, compare and hash by value the
+same way, and change by ``record._replace(field=...)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 
@@ -190,15 +198,13 @@ class Audience(StrEnum):
 # --- the catalog ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(NamedTuple):
     id: str
     name: str
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Component:
+class Component(NamedTuple):
     id: str
     name: str
     monitored_since: datetime
@@ -208,12 +214,11 @@ class Component:
     sla_target: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SlaPolicy:
+class SlaPolicy(NamedTuple):
     """How downtime is counted. Defaults follow Statuspage's uptime weighting."""
 
-    weights: Mapping[ComponentStatus, float] = field(
-        default_factory=lambda: {
+    weights: Mapping[ComponentStatus, float] = MappingProxyType(
+        {
             ComponentStatus.MAJOR_OUTAGE: 1.0,
             ComponentStatus.PARTIAL_OUTAGE: 0.3,
             ComponentStatus.DEGRADED_PERFORMANCE: 0.0,
@@ -225,8 +230,7 @@ class SlaPolicy:
     exclude_maintenance: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Demo:
+class Demo(NamedTuple):
     """The catalog describes a demonstration: example records fixed in time.
 
     Example records happened at fixed instants, so a demo built at the clock would drift
@@ -237,8 +241,7 @@ class Demo:
     as_of: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(NamedTuple):
     name: str
     url: str | None = None
     language: str = "en"
@@ -260,8 +263,7 @@ class Site:
     subscriptions: Subscriptions | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Subscriptions:
+class Subscriptions(NamedTuple):
     """Where readers subscribe themselves (``statusbook subscriptions serve``).
 
     Only public facts: the secret that ``notify`` and the service share stays in the
@@ -283,8 +285,7 @@ class WebhookType(StrEnum):
     JSON = "json"
 
 
-@dataclass(frozen=True, slots=True)
-class Webhook:
+class Webhook(NamedTuple):
     """One push subscription. The URL is a secret, so only its variable's name is kept."""
 
     name: str
@@ -299,13 +300,11 @@ class Webhook:
     maintenance: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Notifications:
+class Notifications(NamedTuple):
     webhooks: tuple[Webhook, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Reminders:
+class Reminders(NamedTuple):
     """When ``statusbook validate`` nudges the people running an incident (``reminders:``)."""
 
     #: An open incident whose latest update is older than this has left customers without
@@ -313,22 +312,21 @@ class Reminders:
     stale_after: timedelta = timedelta(hours=2)
 
 
-@dataclass(frozen=True, slots=True)
-class Catalog:
+class Catalog(NamedTuple):
     """The single source of truth for components, groups, SLA policy and site settings."""
 
     site: Site
     components: tuple[Component, ...]
     groups: tuple[Group, ...] = ()
-    sla: SlaPolicy = field(default_factory=SlaPolicy)
+    sla: SlaPolicy = SlaPolicy()
     #: Where the records live, resolved against the catalog file's folder.
     records_dir: Path = Path("incidents")
     #: The catalog file itself, for messages.
     path: Path | None = None
     #: Where changes are pushed (``statusbook notify``).
-    notifications: Notifications = field(default_factory=Notifications)
+    notifications: Notifications = Notifications()
     #: Reminders for the people running incidents (``reminders:``).
-    reminders: Reminders = field(default_factory=Reminders)
+    reminders: Reminders = Reminders()
     #: Where the problem records live (``problems:``), resolved against the catalog's folder;
     #: a folder that does not exist means no problem records.
     problems_dir: Path = Path("problems")
@@ -343,7 +341,7 @@ class Catalog:
         at its own address, so nothing it publishes points readers at the public one."""
         if audience is Audience.PUBLIC:
             return self
-        return replace(self, site=replace(self.site, url=self.site.internal_url))
+        return self._replace(site=self.site._replace(url=self.site.internal_url))
 
     def today(self, now: datetime) -> date:
         """The calendar day at ``now`` in the site's zone: what due dates are compared with."""
@@ -363,8 +361,7 @@ class Catalog:
 # --- the record ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Update:
+class Update(NamedTuple):
     """One post on an incident's timeline."""
 
     at: datetime
@@ -372,13 +369,12 @@ class Update:
     message: str
     author: str | None = None
     #: Component statuses this update sets, in the order written.
-    components: Mapping[str, ComponentStatus] = field(default_factory=dict)
+    components: Mapping[str, ComponentStatus] = MappingProxyType({})
     #: An internal update is shown on the internal site only (it never changes statuses).
     visibility: Visibility = Visibility.PUBLIC
 
 
-@dataclass(frozen=True, slots=True)
-class ActionItem:
+class ActionItem(NamedTuple):
     title: str
     owner: str
     status: ActionStatus = ActionStatus.OPEN
@@ -391,8 +387,7 @@ class ActionItem:
         return self.status.is_open and self.due is not None and self.due < today
 
 
-@dataclass(frozen=True, slots=True)
-class Postmortem:
+class Postmortem(NamedTuple):
     """How the incident happened and what stops it happening again."""
 
     summary: str
@@ -401,8 +396,7 @@ class Postmortem:
     published: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Correction:
+class Correction(NamedTuple):
     """A published fact that was changed after the fact, said openly.
 
     Updates are a public record: rewriting one (a typo, a wrong time) is allowed only
@@ -413,8 +407,7 @@ class Correction:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     """A remark on a record that is not a status update: context for readers, or (marked
     internal) for the team only — what was tried, who was called, what to check next."""
 
@@ -424,8 +417,7 @@ class Note:
     visibility: Visibility = Visibility.PUBLIC
 
 
-@dataclass(frozen=True, slots=True)
-class MaintenanceWindow:
+class MaintenanceWindow(NamedTuple):
     """Planned times, the actual ones once known, and an optional manual state."""
 
     scheduled_start: datetime
@@ -457,8 +449,7 @@ class MaintenanceWindow:
         return (start, end) if start < end else None
 
 
-@dataclass(frozen=True, slots=True)
-class Incident:
+class Incident(NamedTuple):
     """One record: an incident, or (``kind: maintenance``) a scheduled maintenance."""
 
     id: str
@@ -535,8 +526,7 @@ class ProblemStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-@dataclass(frozen=True, slots=True)
-class ProblemRecord:
+class ProblemRecord(NamedTuple):
     """The root cause behind one or more incidents (``problems/PRB-0001-slug.md``).
 
     Public fields — title, status, the times, summary, workaround, the linked incidents —

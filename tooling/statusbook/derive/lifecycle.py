@@ -171,8 +171,7 @@ def known_at(
     started = record.started
     if known_window is not None:
         started = known_window.started or known_window.scheduled_start
-    return replace(
-        record,
+    return record._replace(
         updates=updates,
         resolved=_resolution_known(record.resolved, updates, now),
         postmortem=postmortem,
@@ -199,7 +198,7 @@ def for_audience(record: Incident, audience: Audience) -> Incident | None:
     if record.updates and not updates:
         return None
     notes = tuple(note for note in record.notes if note.visibility is public)
-    return replace(record, updates=updates, notes=notes)
+    return record._replace(updates=updates, notes=notes)
 
 
 def _resolution_known(
@@ -249,7 +248,7 @@ def _window_known_at(
         announcements = [u.at for u in updates if u.status is UpdateStatus.CANCELLED]
         if announcements and min(announcements) > now:
             state = None
-    return replace(window, started=started, completed=completed, state=state)
+    return window._replace(started=started, completed=completed, state=state)
 
 
 # --- the standing at now -------------------------------------------------------------------
@@ -525,12 +524,11 @@ def problem_known_at(
     if not audience.sees(problem.visibility) or problem.opened > now:
         return None
     notes = tuple(n for n in problem.notes if n.at <= now and audience.sees(n.visibility))
-    known = replace(
-        problem,
+    known = problem._replace(
         identified=problem.identified if problem.identified and problem.identified <= now else None,
         resolved=problem.resolved if problem.resolved and problem.resolved <= now else None,
         notes=notes,
     )
     if audience is Audience.PUBLIC:
-        known = replace(known, root_cause=None, owner=None, action_items=(), body="")
-    return replace(known, status=known.status_at())
+        known = known._replace(root_cause=None, owner=None, action_items=(), body="")
+    return known._replace(status=known.status_at())

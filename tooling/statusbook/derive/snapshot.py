@@ -195,4 +195,4 @@ def _linked(state: RecordState, problem_of: Mapping[str, str]) -> RecordState:
     problem = problem_of.get(state.id)
     if state.record.problem == problem:
         return state
-    return replace(state, record=replace(state.record, problem=problem))
+    return replace(state, record=state.record._replace(problem=problem))

@@ -56,4 +56,4 @@ def _load_catalog_bytes(path: Path, data: bytes) -> Catalog:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-    return replace(loaded, path=path)
+    return loaded._replace(path=path)

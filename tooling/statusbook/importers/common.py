@@ -126,7 +126,7 @@ def plan_import(
     report = ImportReport(notes=list(notes))
     drafts = [_cleaned(draft, report.notes) for draft in drafts]
     mapping, new_components = _map_components(drafts, catalog)
-    prospective = replace(catalog, components=catalog.components + tuple(new_components))
+    prospective = catalog._replace(components=catalog.components + tuple(new_components))
     imported = _imported(catalog, {draft.origin for draft in drafts})
     changes: list[edit.Change] = []
     taken: set[str] = set()
@@ -220,7 +220,9 @@ def _map_components(
         for name, since in draft.seen.items():
             component_id = mapping.get(name)
             if component_id in new and _day_start(since) < new[component_id].monitored_since:
-                new[component_id] = replace(new[component_id], monitored_since=_day_start(since))
+                new[component_id] = new[component_id]._replace(
+                    monitored_since=_day_start(since)
+                )
     return mapping, list(new.values())
 
 
