@@ -10,10 +10,10 @@ progress after its due date, in the site's time zone (:meth:`ActionItem.overdue_
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from statusbook.derive.snapshot import Snapshot
 from statusbook.model import ActionItem
@@ -24,8 +24,7 @@ class Source(StrEnum):
     PROBLEM = "problem"
 
 
-@dataclass(frozen=True, slots=True)
-class ActionRow:
+class ActionRow(NamedTuple):
     """One action item with where it comes from and how late it is."""
 
     source: Source

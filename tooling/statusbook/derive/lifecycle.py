@@ -31,8 +31,8 @@ an update, as Statuspage's automatic transitions do — and the statuses it hold
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from statusbook.derive.timeline import incident_statuses_at
 from statusbook.model import (
@@ -72,8 +72,7 @@ _WINDOW_STATUS: dict[MaintenanceState, RecordStatus] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Post:
+class Post(NamedTuple):
     """One entry on a record's public timeline: a written update, or the clock's transition."""
 
     #: Stable within the record: ``u<n>`` for update ``n`` (from 1), ``started`` or
@@ -99,8 +98,7 @@ class Post:
         return self.number is None
 
 
-@dataclass(frozen=True, slots=True)
-class RecordState:
+class RecordState(NamedTuple):
     """A record as readers see it at ``now``."""
 
     #: The record with only the facts true at ``now`` (see :func:`known_at`).
@@ -382,7 +380,7 @@ def _window_posts(
         if written is None:
             assert isinstance(item, Post)
             lifecycle = item.lifecycle
-            yield replace(item, changes=changes)
+            yield item._replace(changes=changes)
         else:
             lifecycle = _ANNOUNCED.get(status, lifecycle)
             yield _post(written[1], written[0], lifecycle, changes)
@@ -491,8 +489,7 @@ def _state(
 # --- problem records -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ProblemState:
+class ProblemState(NamedTuple):
     """A problem record as the audience knows it at ``now``, with the incidents it caused."""
 
     #: Only the facts true at ``now`` and readable by the audience (see :func:`problem_known_at`).

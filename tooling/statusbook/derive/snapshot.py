@@ -17,7 +17,7 @@ internal snapshot holds everything, and its catalog carries the internal site's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from statusbook.derive.lifecycle import (
@@ -195,4 +195,4 @@ def _linked(state: RecordState, problem_of: Mapping[str, str]) -> RecordState:
     problem = problem_of.get(state.id)
     if state.record.problem == problem:
         return state
-    return replace(state, record=state.record._replace(problem=problem))
+    return state._replace(record=state.record._replace(problem=problem))

@@ -11,7 +11,7 @@ Statuspage's own documented ``description`` strings.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from statusbook.derive.lifecycle import RecordState
 from statusbook.derive.timeline import effective_status
@@ -43,8 +43,7 @@ DEGRADED_DESCRIPTION = "Partially Degraded Service"
 _RANK = {"none": 0, "maintenance": 0, "minor": 1, "major": 2, "critical": 3}
 
 
-@dataclass(frozen=True)
-class OverallStatus:
+class OverallStatus(NamedTuple):
     """Statuspage's ``status`` object: the indicator, and the worst component status behind it."""
 
     indicator: str

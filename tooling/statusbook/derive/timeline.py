@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from statusbook.model import Catalog, ComponentStatus, Incident, MaintenanceState
 
@@ -49,8 +49,7 @@ def from_seconds(value: int) -> datetime:
     return EPOCH + timedelta(seconds=value)
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """What one record says about one component over one stretch of time (Unix seconds)."""
 
     component: str
@@ -61,8 +60,7 @@ class Piece:
     incident_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """A stretch of time with one effective status; ``maintenance`` when it is planned."""
 
     start: datetime
@@ -75,8 +73,7 @@ class Segment:
         return self.end - self.start
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(NamedTuple):
     """Seconds per status in a range, split by whether planned maintenance owned them.
 
     Both lists are indexed by severity (see :data:`BY_SEVERITY`); ``unplanned[0]`` is the

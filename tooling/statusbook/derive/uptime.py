@@ -52,10 +52,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from statusbook.derive.timeline import (
@@ -101,8 +101,7 @@ class SlaStatus(StrEnum):
 # --- periods -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     """A named range of time ``[start, end)`` in UTC."""
 
     key: str
@@ -220,8 +219,7 @@ def as_fraction(value: float | int | Fraction) -> Fraction:
     return Fraction(repr(float(value)))
 
 
-@dataclass(frozen=True, slots=True)
-class Uptime:
+class Uptime(NamedTuple):
     """The measured figures of one component (``None``: all chosen, pooled) in one period."""
 
     component: str | None
@@ -318,8 +316,7 @@ def pool(uptimes: Sequence[Uptime], period: Period) -> Uptime:
 # --- SLA and error budget ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorBudget:
+class ErrorBudget(NamedTuple):
     """How much weighted downtime the target allows in the period, and how much is spent."""
 
     #: The SLA target in percent, exactly.
@@ -345,8 +342,7 @@ class ErrorBudget:
         return None if used is None else _HUNDRED - used
 
 
-@dataclass(frozen=True, slots=True)
-class SlaResult:
+class SlaResult(NamedTuple):
     """One component's uptime in one period, judged against its target."""
 
     component: Component
@@ -385,16 +381,14 @@ def judge(component: Component, uptime: Uptime, now: datetime) -> SlaResult:
     return SlaResult(component, uptime, status, budget)
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodReport:
+class PeriodReport(NamedTuple):
     period: Period
     complete: bool
     components: tuple[SlaResult, ...]
     overall: Uptime
 
 
-@dataclass(frozen=True, slots=True)
-class SlaReport:
+class SlaReport(NamedTuple):
     """Everything ``statusbook sla`` prints: per period, each component and the pool."""
 
     now: datetime
@@ -452,8 +446,7 @@ def _components(catalog: Catalog, wanted: Sequence[str] | None) -> list[Componen
 # --- the per-day series --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Day:
+class Day(NamedTuple):
     """One bar on the site: a local calendar day of one component."""
 
     day: date

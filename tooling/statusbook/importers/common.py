@@ -220,9 +220,7 @@ def _map_components(
         for name, since in draft.seen.items():
             component_id = mapping.get(name)
             if component_id in new and _day_start(since) < new[component_id].monitored_since:
-                new[component_id] = new[component_id]._replace(
-                    monitored_since=_day_start(since)
-                )
+                new[component_id] = new[component_id]._replace(monitored_since=_day_start(since))
     return mapping, list(new.values())
 
 

@@ -8,7 +8,7 @@ matter and joins the three pieces back, so everything outside it survives unchan
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _OPENING_LINE = re.compile(r"---[ \t]*\r?\n")
 _CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -23,8 +23,7 @@ class FrontMatterError(ValueError):
         self.opened = opened
 
 
-@dataclass(frozen=True, slots=True)
-class FrontMatter:
+class FrontMatter(NamedTuple):
     """A record's text in three pieces that join back to it exactly."""
 
     #: A byte-order mark, if any, and the opening ``---`` line.

@@ -29,10 +29,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -61,8 +60,7 @@ _CORRECTION_FIX = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Escapes:
+class Escapes(NamedTuple):
     """Changes the caller explicitly allows (the command line's escape options)."""
 
     #: Ids of published records that may be deleted or renamed.
@@ -71,8 +69,7 @@ class Escapes:
     rewrite: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Folders:
+class Folders(NamedTuple):
     """Where the records lived at the base and where they live now (``records:`` of each
     revision's own catalog), to explain a record that left the folder."""
 
@@ -251,8 +248,7 @@ def _renamed(path: Path, old_id: str, old_path: Path) -> Problem:
 # --- updates -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Update:
+class _Update(NamedTuple):
     """An update as customers saw it, normalised so re-wrapping text or changing a time's
     notation (``+00:00`` for ``Z``) is not mistaken for a rewrite."""
 
@@ -284,8 +280,7 @@ class _Update:
         return f"update {number} ({self.at or 'no time'}, {snippet!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class _Correction:
+class _Correction(NamedTuple):
     at: str
     note: str
 
@@ -423,8 +418,7 @@ _STATUS_RANKS = {status.value: status.severity for status in ComponentStatus}
 _MAINTENANCE = "maintenance"
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
+class _Facts(NamedTuple):
     """What a record says besides its timeline, normalised like :class:`_Update`."""
 
     kind: str

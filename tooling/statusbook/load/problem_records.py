@@ -18,10 +18,9 @@ validate`` and the site build do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from statusbook.load.items import (
     PROBLEM_FILE_NAME,
@@ -258,8 +257,7 @@ def _build(problem_id: str, data: dict[str, Any], source: Source) -> ProblemReco
 # --- links between incidents and problems ------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class LinkTarget:
+class LinkTarget(NamedTuple):
     """What the link rules need of an incident record: enough to read without validating it."""
 
     id: str

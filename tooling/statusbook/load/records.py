@@ -18,7 +18,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, NamedTuple, cast
 
 import yaml
 
@@ -582,8 +582,7 @@ def _path_key(path: Path) -> tuple[str, ...]:
 IGNORED_NAMES = frozenset({"README.md", "readme.md", "index.md"})
 
 
-@dataclass(frozen=True, slots=True)
-class Survey:
+class Survey(NamedTuple):
     """The record files under some paths, and the look-alikes that will not be read."""
 
     files: list[Path]

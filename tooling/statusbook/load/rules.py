@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from statusbook.i18n import is_placeholder
 from statusbook.load.items import build_notes, check_action_items, check_notes, problem_ids
@@ -121,8 +121,7 @@ def validate_sources(
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class RecordLinks:
+class RecordLinks(NamedTuple):
     """What a record's rules need from outside it: the problem ids that exist, and whether
     an overdue action item fails the check (``validate --fail-overdue``)."""
 
