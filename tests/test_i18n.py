@@ -3,6 +3,7 @@ the same placeholders, and a language is added by adding a file, nothing else.""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -13,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 
 from statusbook import i18n
 from statusbook.i18n import LANGUAGES, Translator, labels
@@ -26,15 +26,15 @@ def placeholders(text: str) -> set[str]:
 
 
 def test_the_languages_are_the_files():
-    assert tuple(sorted(path.stem for path in FOLDER.glob("*.yml"))) == LANGUAGES
+    assert tuple(sorted(path.stem for path in FOLDER.glob("*.json"))) == LANGUAGES
     assert {"en", "id"} <= set(LANGUAGES)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_language_has_every_key(language):
     english, other = set(labels("en")), set(labels(language))
-    assert sorted(english - other) == [], f"{language}.yml misses these labels"
-    assert sorted(other - english) == [], f"{language}.yml has labels English has not"
+    assert sorted(english - other) == [], f"{language}.json misses these labels"
+    assert sorted(other - english) == [], f"{language}.json has labels English has not"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -50,7 +50,7 @@ def test_every_label_is_translated_text(language):
 
 
 def test_the_code_asks_only_for_labels_that_exist():
-    """Each ``t("key")`` / ``label(…, "key")`` in the package names a label of en.yml, so no
+    """Each ``t("key")`` / ``label(…, "key")`` in the package names a label of en.json, so no
     reader ever sees a raw key. Keys built at run time (``status.<value>`` …) are checked by
     the enum tests below."""
     package = Path(i18n.__file__).parent
@@ -101,9 +101,9 @@ def test_unknown_language_is_refused():
 
 
 def test_a_new_language_is_one_file(tmp_path):
-    """Copy en.yml as fr.yml, translate a label: a fresh process takes French as a site
+    """Copy en.json as fr.json, translate a label: a fresh process takes French as a site
     language, validates a catalog that uses it and prints the French words."""
-    data = yaml.safe_load((FOLDER / "en.yml").read_text(encoding="utf-8"))
+    data = json.loads((FOLDER / "en.json").read_text(encoding="utf-8"))
     data["name"] = "Français"
     data["labels"]["banner.none"] = "Tous les systèmes sont opérationnels"
     data["formats"]["decimal_separator"] = ","
@@ -111,8 +111,8 @@ def test_a_new_language_is_one_file(tmp_path):
     source = Path(i18n.__file__).parent
     # A copy of the package with one more file; nothing else changes.
     shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__"))
-    (package / "translations" / "fr.yml").write_text(
-        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    (package / "translations" / "fr.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     code = (
         "from statusbook.i18n import LANGUAGES, Translator\n"
@@ -126,13 +126,21 @@ def test_a_new_language_is_one_file(tmp_path):
     assert out.strip() == "('en', 'fr', 'id') Tous les systèmes sont opérationnels 99,50%"
 
 
-def test_a_broken_translation_file_is_named_with_what_to_fix(tmp_path, monkeypatch):
-    (tmp_path / "xx.yml").write_text("name: X\nmonths: [Jan]\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"name": "X", "months": ["Jan"]}', r"xx\.json: 'months' must list the 12"),
+        ('{"name": "X",\n "months": [],\n}', r"xx\.json: not JSON text: .* line 3 column 1"),
+        ("name: X\n", r"xx\.json: not JSON text"),
+    ],
+)
+def test_a_broken_translation_file_is_named_with_what_to_fix(tmp_path, monkeypatch, text, expected):
+    (tmp_path / "xx.json").write_text(text, encoding="utf-8")
     monkeypatch.setattr(i18n, "TRANSLATIONS", tmp_path)
     monkeypatch.setattr(i18n, "LANGUAGES", ("xx",))
     i18n.translation.cache_clear()
     try:
-        with pytest.raises(i18n.TranslationError, match=r"xx\.yml: 'months' must list the 12"):
+        with pytest.raises(i18n.TranslationError, match=expected):
             Translator("xx")
     finally:
         i18n.translation.cache_clear()

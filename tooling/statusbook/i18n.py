@@ -1,10 +1,11 @@
 """People-facing words and dates in the site's language.
 
-The words are data, one file per language (``statusbook/translations/<code>.yml``, the code
-being the catalog's ``site.language``), so adding a language is adding one file, written by
-a translator rather than a programmer; tests/test_i18n.py holds every file to English's keys
-and placeholders. A file is read when a text in its language is first asked for, so a
-command that prints nothing translated never parses one.
+The words are data, one file per language (``statusbook/translations/<code>.json``, the
+code being the catalog's ``site.language``; that folder's README describes the file), so
+adding a language is adding one file, written by a translator rather than a programmer;
+tests/test_i18n.py holds every file to English's keys and placeholders. A file is read when
+a text in its language is first asked for, so a command that prints nothing translated
+never parses one.
 
 Enum values are looked up as ``status.<value>``, ``impact.<value>``, ``kind.<value>``,
 ``update.<value>``, ``banner.<indicator>``, so templates never spell a label themselves.
@@ -27,7 +28,7 @@ FALLBACK = "en"
 
 
 def _languages() -> tuple[str, ...]:
-    return tuple(sorted(path.stem for path in TRANSLATIONS.glob("*.yml")))
+    return tuple(sorted(path.stem for path in TRANSLATIONS.glob("*.json")))
 
 
 #: Every language a site can be written in: the codes of the translation files.
@@ -43,12 +44,14 @@ def translation(language: str) -> Mapping[str, Any]:
     """The parsed translation file of ``language``, checked for the shape the code reads."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; use one of: {', '.join(LANGUAGES)}")
-    import yaml  # what reads records reads translations; imported only when one is asked for
+    import json
 
-    resource = TRANSLATIONS / f"{language}.yml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(resource.read_text(encoding="utf-8"), Loader=loader)
-    _check(data, f"statusbook/translations/{language}.yml")
+    where = f"statusbook/translations/{language}.json"
+    try:
+        data = json.loads((TRANSLATIONS / f"{language}.json").read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise TranslationError(f"{where}: not JSON text: {error}") from None
+    _check(data, where)
     return data
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from statusbook import timeutil
@@ -109,11 +108,13 @@ def _parent_label(steps: list[str | int]) -> str:
 class FieldType:
     """A value's type: converts parsed YAML or reports why it cannot.
 
-    The types (and :class:`Field`) are frozen dataclasses for their fields and for their
-    immutability only, declared ``eq=False, repr=False``: they are built once, into the
-    schemas at the end of this module, and never compared or printed, and every method
-    a dataclass generates is compiled at import, at the start of every command.
+    The types are small classes with ``__slots__`` and a plain ``__init__``, built once
+    into the schemas at the end of this module and never changed, compared or printed.
+    Not dataclasses: every method a dataclass generates is compiled when its class is
+    created, and this module is imported at the start of every command.
     """
+
+    __slots__ = ()
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         raise NotImplementedError
@@ -122,7 +123,6 @@ class FieldType:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Text(FieldType):
     """Text a reader sees. ``line`` for one line (a title, a name): no line breaks or tabs.
 
@@ -131,9 +131,12 @@ class Text(FieldType):
     are bounded (:mod:`statusbook.load.limits`) so every page stays quick to build.
     """
 
-    allow_empty: bool = False
-    url: bool = False
-    line: bool = False
+    __slots__ = ("allow_empty", "line", "url")
+
+    def __init__(self, *, allow_empty: bool = False, url: bool = False, line: bool = False) -> None:
+        self.allow_empty = allow_empty
+        self.url = url
+        self.line = line
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, str):
@@ -225,7 +228,6 @@ _NOT_IN_URLS = frozenset("\"'<>\\^`{|}")
 _URL_PATTERN = r"^https?://[^\s\"'<>\\^`{|}/?#@]+"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Url(FieldType):
     """An address the site prints into every page, feed, API document and message.
 
@@ -236,8 +238,11 @@ class Url(FieldType):
     are the root every address is joined onto, so they carry no query or fragment either.
     """
 
-    base: bool = False
-    code: str = "SB501"
+    __slots__ = ("base", "code")
+
+    def __init__(self, *, base: bool = False, code: str = "SB501") -> None:
+        self.base = base
+        self.code = code
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, str):
@@ -293,7 +298,6 @@ def _describe_char(char: str) -> str:
     return f"the {kind} character U+{ord(char):04X}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Identifier(FieldType):
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, str):
@@ -320,7 +324,6 @@ def _is_identifier(value: str) -> bool:
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class EnvName(FieldType):
     """The name of an environment variable that holds a secret.
 
@@ -357,14 +360,13 @@ def _is_env_name(value: str) -> bool:
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Choice(FieldType):
-    enum: type[StrEnum]
-    allowed: tuple[StrEnum, ...] = ()
-    _by_value: dict[str, StrEnum] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_by_value", "allowed", "enum")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_value", {member.value: member for member in self.values})
+    def __init__(self, enum: type[StrEnum], allowed: tuple[StrEnum, ...] = ()) -> None:
+        self.enum = enum
+        self.allowed = allowed
+        self._by_value = {member.value: member for member in self.values}
 
     @property
     def values(self) -> tuple[StrEnum, ...]:
@@ -390,11 +392,13 @@ class Choice(FieldType):
         return {"type": "string", "enum": [v.value for v in self.values]}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Timestamp(FieldType):
     """An instant with a zone. ``date_ok`` also accepts a plain date (midnight UTC)."""
 
-    date_ok: bool = False
+    __slots__ = ("date_ok",)
+
+    def __init__(self, *, date_ok: bool = False) -> None:
+        self.date_ok = date_ok
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, str):
@@ -450,7 +454,6 @@ def _out_of_range(value: str, at: KeyPath, reporter: Reporter) -> _Invalid:
     return INVALID
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Day(FieldType):
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> date | _Invalid:
         if not isinstance(value, str):
@@ -470,10 +473,12 @@ class Day(FieldType):
         return {"type": "string", "pattern": DATE_PATTERN}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Number(FieldType):
-    minimum: float | None = None
-    maximum: float | None = None
+    __slots__ = ("maximum", "minimum")
+
+    def __init__(self, minimum: float | None = None, maximum: float | None = None) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -506,7 +511,6 @@ class Number(FieldType):
         return schema
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Boolean(FieldType):
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, bool):
@@ -517,7 +521,6 @@ class Boolean(FieldType):
         return {"type": "boolean"}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Duration(FieldType):
     """A positive length of time in days, hours and minutes, e.g. ``2h`` or ``1h30m``."""
 
@@ -539,10 +542,12 @@ class Duration(FieldType):
         return {"type": "string", "pattern": DURATION_PATTERN}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class ListOf(FieldType):
-    item: FieldType
-    min_items: int = 0
+    __slots__ = ("item", "min_items")
+
+    def __init__(self, item: FieldType, *, min_items: int = 0) -> None:
+        self.item = item
+        self.min_items = min_items
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if not isinstance(value, list):
@@ -568,11 +573,13 @@ _STATUS_CHOICES = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class StatusMap(FieldType):
     """``component-id: status`` pairs. Whether the ids exist is the catalog's business."""
 
-    statuses: tuple[ComponentStatus, ...]
+    __slots__ = ("statuses",)
+
+    def __init__(self, statuses: tuple[ComponentStatus, ...]) -> None:
+        self.statuses = statuses
 
     @property
     def status_type(self) -> Choice:
@@ -607,8 +614,7 @@ class StatusMap(FieldType):
         }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Field:
+class Field(NamedTuple):
     type: FieldType
     doc: str
     #: ``True``, or ``"incident"`` / ``"maintenance"`` when only that kind of record needs it.
@@ -620,26 +626,26 @@ class Field:
         return self.required is True or (variant is not None and self.required == variant)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Object(FieldType):
-    fields: Mapping[str, Field]
-    doc: str = ""
-    #: The key whose value picks the record variant (``kind``), for ``only_for`` fields.
-    discriminator: str | None = None
-    extensions: bool = True
-    _required: dict[str | None, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_required", "discriminator", "doc", "extensions", "fields")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(
-            self,
-            "_required",
-            {
-                variant: tuple(
-                    key for key, spec in self.fields.items() if spec.required_for(variant)
-                )
-                for variant in (None, "incident", "maintenance")
-            },
-        )
+    def __init__(
+        self,
+        fields: Mapping[str, Field],
+        doc: str = "",
+        *,
+        discriminator: str | None = None,
+        extensions: bool = True,
+    ) -> None:
+        self.fields = fields
+        self.doc = doc
+        #: The key whose value picks the record variant (``kind``), for ``only_for`` fields.
+        self.discriminator = discriminator
+        self.extensions = extensions
+        self._required = {
+            variant: tuple(key for key, spec in fields.items() if spec.required_for(variant))
+            for variant in (None, "incident", "maintenance")
+        }
 
     def check(self, value: Any, at: KeyPath, reporter: Reporter) -> Any:
         if value is None and not at:
@@ -744,7 +750,6 @@ def _variant_fix(key: str, variant: str) -> str:
 PROBLEM_ID_PATTERN = r"^PRB-[0-9]{4,}$"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class ProblemId(FieldType):
     """A problem record's id, ``PRB-`` and at least four digits: the start of its file name."""
 
