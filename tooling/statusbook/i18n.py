@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from statusbook.timeutil import zone
 
 #: The folder of translation files shipped in the package (a plain path: importlib.resources
 #: would import tempfile and shutil into every command that only reads).
@@ -100,7 +101,7 @@ class Translator:
     def __init__(self, language: str = "en", time_zone: str = "UTC") -> None:
         data = translation(language)
         self.language = language
-        self.zone = ZoneInfo(time_zone)
+        self.zone = zone(time_zone)
         self.table: Mapping[str, str] = data["labels"]
         self.months: list[str] = data["months"]
         self.short_months: list[str] = data["short_months"]

@@ -19,7 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
+
+from statusbook.timeutil import zone
 
 
 class Kind(StrEnum):
@@ -345,7 +346,7 @@ class Catalog(NamedTuple):
 
     def today(self, now: datetime) -> date:
         """The calendar day at ``now`` in the site's zone: what due dates are compared with."""
-        return now.astimezone(ZoneInfo(self.site.time_zone)).date()
+        return now.astimezone(zone(self.site.time_zone)).date()
 
     def component(self, component_id: str) -> Component | None:
         for component in self.components:

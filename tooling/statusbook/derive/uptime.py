@@ -52,12 +52,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from fractions import Fraction
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
+from statusbook import timeutil
 from statusbook.derive.timeline import (
     BY_SEVERITY,
     ComponentTimeline,
@@ -124,12 +124,12 @@ def rolling_periods(now: datetime) -> list[Period]:
     return [rolling_period(key, now) for key in ROLLING_WINDOWS]
 
 
-def _local_midnight(year: int, month: int, day: int, zone: ZoneInfo) -> datetime:
+def _local_midnight(year: int, month: int, day: int, zone: tzinfo) -> datetime:
     return datetime(year, month, day, tzinfo=zone).astimezone(UTC)
 
 
 def month_period(year: int, month: int, time_zone: str = "UTC") -> Period:
-    zone = ZoneInfo(time_zone)
+    zone = timeutil.zone(time_zone)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     return Period(
         f"{year:04d}-{month:02d}",
@@ -146,7 +146,7 @@ def quarter_period(year: int, quarter: int, time_zone: str = "UTC") -> Period:
 
 
 def year_period(year: int, time_zone: str = "UTC") -> Period:
-    zone = ZoneInfo(time_zone)
+    zone = timeutil.zone(time_zone)
     return Period(
         f"{year:04d}",
         "year",
@@ -156,7 +156,7 @@ def year_period(year: int, time_zone: str = "UTC") -> Period:
 
 
 def day_period(day: date, time_zone: str = "UTC") -> Period:
-    zone = ZoneInfo(time_zone)
+    zone = timeutil.zone(time_zone)
     following = day + timedelta(days=1)
     return Period(
         day.isoformat(),
@@ -168,7 +168,7 @@ def day_period(day: date, time_zone: str = "UTC") -> Period:
 
 def last_days(now: datetime, days: int = SERIES_DAYS, time_zone: str = "UTC") -> list[Period]:
     """The ``days`` local calendar days up to and including the one containing ``now``."""
-    today = now.astimezone(ZoneInfo(time_zone)).date()
+    today = now.astimezone(timeutil.zone(time_zone)).date()
     return [day_period(today - timedelta(days=back), time_zone) for back in range(days - 1, -1, -1)]
 
 

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from statusbook import timeutil
 from statusbook.i18n import LANGUAGES
 from statusbook.io.atomic import write_atomic
 from statusbook.load.catalog import load_catalog
@@ -158,8 +158,8 @@ def check_language(text: str) -> str:
 def check_time_zone(text: str) -> str:
     zone = text.strip()
     try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+        timeutil.zone(zone)
+    except timeutil.UnknownZone:
         raise AnswerError(
             f"{zone!r} is not an IANA time zone; use a name like UTC, Europe/Berlin or Asia/Jakarta"
         ) from None

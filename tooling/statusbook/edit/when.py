@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from statusbook.timeutil import YEARS, format_timestamp, in_range
+from statusbook.timeutil import YEARS, UnknownZone, format_timestamp, in_range, zone
 
 #: A time of day a few minutes ahead of the clock still means today (clocks drift).
 _AHEAD_TOLERANCE = timedelta(minutes=5)
@@ -39,8 +38,8 @@ def zone_named(name: str) -> tzinfo:
     if name.strip().upper() in ("UTC", "Z"):
         return UTC
     try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+        return zone(name.strip())
+    except UnknownZone:
         raise WhenError(
             f"{name!r} is not an IANA time zone; use a name like UTC, Europe/Berlin or Asia/Jakarta"
         ) from None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from statusbook import timeutil
 from statusbook.i18n import LANGUAGES
 from statusbook.load.records import read_yaml_source
 from statusbook.load.schema import CATALOG, suggest
@@ -25,6 +25,7 @@ from statusbook.model import (
     WebhookType,
 )
 from statusbook.problems import Problem
+from statusbook.timeutil import UnknownZone
 
 CATALOG_FILE_NAME = "statusbook.yml"
 
@@ -95,8 +96,8 @@ def _check_references(data: dict[str, Any], source: Any) -> None:
         )
     zone = site.get("time_zone", "UTC")
     try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+        timeutil.zone(zone)
+    except UnknownZone:
         source.report(
             "SB501",
             f"time zone {zone!r} is not an IANA time zone",
