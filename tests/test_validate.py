@@ -421,6 +421,23 @@ def test_every_rule_is_documented_in_the_readme():
     assert not missing
 
 
+def test_every_code_the_package_reports_is_a_rule():
+    """A problem's code picks its severity and its line in the README, so a code that is
+    not in the table would fail only when that problem is printed: every ``"SBnnn"`` the
+    package spells is held to the table here."""
+    import statusbook
+    from statusbook.problems import RULES
+
+    package = Path(statusbook.__file__).parent
+    spelled = {
+        code
+        for path in package.rglob("*.py")
+        for code in re.findall(r"[\"'](SB\d{3})[\"']", path.read_text(encoding="utf-8"))
+    }
+    assert len(spelled) > 50  # the pattern finds them
+    assert sorted(spelled - set(RULES)) == []
+
+
 def test_records_dir_readme_is_not_a_record(project):
     (project.records / "README.md").write_text("# About these records\n")
     project.write("2026-11-20-api-errors.md", VALID)

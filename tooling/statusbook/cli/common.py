@@ -7,7 +7,6 @@ and the problem report come in when a command first asks for the catalog.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,9 +25,11 @@ class ConfigurationError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-@dataclass
 class AppContext:
-    config: Path | None
+    """What the group passes to every command: the catalog named by ``--config``, if any."""
+
+    def __init__(self, config: Path | None) -> None:
+        self.config = config
 
     def catalog(self, output_format: str = "text") -> Catalog:
         from statusbook.load.catalog import (

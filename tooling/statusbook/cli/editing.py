@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -161,7 +160,6 @@ def parse_date(text: str | None, option: str) -> date | None:
         ) from None
 
 
-@dataclass
 class Session:
     """What every command works with: the catalog, the instant, the zone, and how to ask.
 
@@ -169,11 +167,12 @@ class Session:
     can save it instead of throwing it away (:func:`refusals`).
     """
 
-    catalog: Catalog
-    now: datetime
-    zone: tzinfo
-    interactive: bool
-    typed: dict[str, str] = field(default_factory=dict)
+    def __init__(self, catalog: Catalog, now: datetime, zone: tzinfo, interactive: bool) -> None:
+        self.catalog = catalog
+        self.now = now
+        self.zone = zone
+        self.interactive = interactive
+        self.typed: dict[str, str] = {}
 
     def when(self, text: str | None, option: str, direction: Direction = "past") -> datetime | None:
         if text is None:

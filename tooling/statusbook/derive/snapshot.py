@@ -17,8 +17,8 @@ internal snapshot holds everything, and its catalog carries the internal site's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from statusbook.derive.lifecycle import (
     ProblemState,
@@ -41,8 +41,7 @@ from statusbook.model import (
 _RUNNING = (RecordStatus.IN_PROGRESS, RecordStatus.VERIFYING)
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """Everything readers are told at ``now``."""
 
     catalog: Catalog
@@ -61,14 +60,13 @@ class Snapshot:
     #: Maintenance still to come, soonest first.
     maintenance_next: tuple[RecordState, ...]
     by_id: Mapping[str, RecordState]
-    _timelines: dict[datetime | None, dict[str, ComponentTimeline]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    audience: Audience = Audience.PUBLIC
+    #: :meth:`timelines` by ``since``, filled as they are asked for.
+    timeline_cache: dict[datetime | None, dict[str, ComponentTimeline]]
+    audience: Audience
     #: The problem records the audience knows at ``now``, by id.
-    problems: tuple[ProblemState, ...] = ()
+    problems: tuple[ProblemState, ...]
     #: Incident id → the id of the problem it is linked to (either side of the link).
-    problem_of: Mapping[str, str] = field(default_factory=dict)
+    problem_of: Mapping[str, str]
 
     def problem(self, problem_id: str) -> ProblemState | None:
         return next((state for state in self.problems if state.id == problem_id), None)
@@ -81,11 +79,11 @@ class Snapshot:
     def timelines(self, since: datetime | None = None) -> dict[str, ComponentTimeline]:
         """Every component's timeline up to ``now`` (records that ended before ``since``
         skipped: earlier time then counts as unobserved). Built once per ``since``."""
-        if since not in self._timelines:
-            self._timelines[since] = build_timelines(
+        if since not in self.timeline_cache:
+            self.timeline_cache[since] = build_timelines(
                 self.catalog, self.incidents, self.now, since=since
             )
-        return self._timelines[since]
+        return self.timeline_cache[since]
 
 
 def derive(
@@ -137,6 +135,7 @@ def derive(
         maintenance_now=tuple(running),
         maintenance_next=tuple(upcoming),
         by_id={state.id: state for state in states},
+        timeline_cache={},
         audience=audience,
         problems=problem_states,
         problem_of=problem_of,

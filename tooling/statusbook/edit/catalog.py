@@ -6,7 +6,6 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,7 @@ def _load_catalog_bytes(path: Path, data: bytes) -> Catalog:
         try:
             loaded = load_catalog(Path(temporary))
         except CatalogError as error:
-            problems = [replace(problem, path=path) for problem in error.problems]
+            problems = [problem._replace(path=path) for problem in error.problems]
             raise EditRefused(f"the edit would make {path.name} invalid", problems) from None
     finally:
         with contextlib.suppress(FileNotFoundError):

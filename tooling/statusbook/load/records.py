@@ -16,7 +16,6 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple, cast
 
@@ -202,22 +201,34 @@ def _compose(text: str) -> yaml.Node | None:
         return None
 
 
-@dataclass(slots=True)
 class Source:
-    """A record file as read: its data and where each piece of it came from."""
+    """A record file as read: its data and where each piece of it came from. Filled in as
+    the file is read, so a plain class (a dataclass compiles its methods at import)."""
 
-    path: Path
-    data: Any = None
-    body: str = ""
-    #: 1-based line in the file where the Markdown body begins.
-    body_line: int = 1
-    #: The front matter text, kept so positions can be found when a problem needs one.
-    yaml_text: str | None = None
-    #: 0-based file line of the YAML text's first line.
-    yaml_offset: int = 0
-    #: True once the YAML parsed; problems may still exist (duplicate keys).
-    parsed: bool = False
-    problems: list[Problem] = field(default_factory=list)
+    __slots__ = (
+        "body",
+        "body_line",
+        "data",
+        "parsed",
+        "path",
+        "problems",
+        "yaml_offset",
+        "yaml_text",
+    )
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data: Any = None
+        self.body = ""
+        #: 1-based line in the file where the Markdown body begins.
+        self.body_line = 1
+        #: The front matter text, kept so positions can be found when a problem needs one.
+        self.yaml_text: str | None = None
+        #: 0-based file line of the YAML text's first line.
+        self.yaml_offset = 0
+        #: True once the YAML parsed; problems may still exist (duplicate keys).
+        self.parsed = False
+        self.problems: list[Problem] = []
 
     @property
     def record_id(self) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -48,17 +47,19 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 
 
-@dataclass
 class Validation:
-    """The outcome of checking a set of records."""
+    """The outcome of checking a set of records, filled in as they are checked."""
 
-    incidents: list[Incident] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    files: int = 0
-    #: Problem records without errors (:func:`statusbook.load.problem_records.validate_repository`).
-    problem_records: list[ProblemRecord] = field(default_factory=list)
-    #: Every record file read, with errors or not (so a caller need not list the folder again).
-    paths: list[Path] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.incidents: list[Incident] = []
+        self.problems: list[Problem] = []
+        self.files = 0
+        #: Problem records without errors
+        #: (:func:`statusbook.load.problem_records.validate_repository`).
+        self.problem_records: list[ProblemRecord] = []
+        #: Every record file read, with errors or not (so a caller need not list the folder
+        #: again).
+        self.paths: list[Path] = []
 
     @property
     def errors(self) -> list[Problem]:
