@@ -65,7 +65,9 @@ def sanitize(html: str) -> str:
 # ammonia's output is regular: every element closed but the void ones, and "<" and ">"
 # escaped in text and in attribute values alike. So a "<" always starts a tag, and a tag
 # ends at the first ">": patterns can read it where they could not read HTML in general.
-_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)[^>]*>")
+# The patterns below are text, compiled (and cached by :mod:`re`) on first use: validating
+# records imports this module but seldom needs them, and every command's start-up counts.
+_TAG = r"<(/?)([a-z][a-z0-9]*)[^>]*>"
 #: HTML's void elements: they have no end tag, so they never stay open.
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
@@ -74,20 +76,20 @@ _VOID = frozenset(
 
 #: A link the cleaning took the address from (a script link, or none written) keeps the
 #: rel it adds to every link and perhaps an hreflang: both are for links with an href only.
-_LINK_WITHOUT_HREF = re.compile(r'<a(?=[ >])(?![^>]* href=")[^>]*>')
-_LINK_ONLY = re.compile(r' (?:rel|hreflang)="[^"]*"')
+_LINK_WITHOUT_HREF = r'<a(?=[ >])(?![^>]* href=")[^>]*>'
+_LINK_ONLY = r' (?:rel|hreflang)="[^"]*"'
 
 
 def _without_link_attributes(html: str) -> str:
     """``html`` with rel and hreflang taken off the links that have no address."""
     if "<a" not in html:
         return html
-    return _LINK_WITHOUT_HREF.sub(lambda tag: _LINK_ONLY.sub("", tag.group()), html)
+    return re.sub(_LINK_WITHOUT_HREF, lambda tag: re.sub(_LINK_ONLY, "", tag.group()), html)
 
 
 #: The lists a list item needs around it, and the one to give it when it has none.
 _LIST_OF = {"li": ({"ul", "ol"}, "ul"), "dt": ({"dl"}, "dl"), "dd": ({"dl"}, "dl")}
-_ITEM = re.compile(r"<(?:li|dt|dd)\b")
+_ITEM = r"<(?:li|dt|dd)\b"
 
 
 def _in_lists(html: str) -> str:
@@ -97,7 +99,7 @@ def _in_lists(html: str) -> str:
     one in an update would end the timeline's entry for it and carry the rest of the update
     outside; ``<dt>`` and ``<dd>`` close a description the same way.
     """
-    if not _ITEM.search(html):
+    if not re.search(_ITEM, html):
         return html
     out: list[str] = []
     #: The open elements; True marks a list this function opened.
@@ -108,7 +110,7 @@ def _in_lists(html: str) -> str:
         if open_tags and open_tags[-1][1]:
             out.append(f"</{open_tags.pop()[0]}>")
 
-    for tag in _TAG.finditer(html):
+    for tag in re.finditer(_TAG, html):
         text = html[position : tag.start()]
         if text.strip():
             close_added_list()
@@ -155,7 +157,7 @@ def _in_a_list(item: str, open_tags: list[tuple[str, bool]]) -> bool:
 
 
 _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
-_SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data)\s*:)", re.IGNORECASE)
+_SCRIPT_LINK = r"\]\(\s*<?\s*((?:javascript|vbscript|data)\s*:)"
 _DANGEROUS_TAGS = {
     "script",
     "style",
@@ -187,6 +189,7 @@ def unsafe_markup(text: str) -> list[str]:
     finder.close()
     found = finder.found
     found += [
-        f"{match.group(1).lower().replace(' ', '')} link" for match in _SCRIPT_LINK.finditer(text)
+        f"{match.group(1).lower().replace(' ', '')} link"
+        for match in re.finditer(_SCRIPT_LINK, text, re.IGNORECASE)
     ]
     return list(dict.fromkeys(found))

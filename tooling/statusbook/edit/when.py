@@ -18,9 +18,11 @@ _AHEAD_TOLERANCE = timedelta(minutes=5)
 #: A past time of day further ahead than the tolerance is yesterday's only when that is the
 #: nearer reading (23:50 typed at 00:10); 06:50 typed at 06:37 is a slip, not yesterday.
 _NEAREST = timedelta(hours=12)
-_RELATIVE = re.compile(r"^([+-])\s*((?:\d+\s*[wdhms]\s*)+)$")
-_RELATIVE_PART = re.compile(r"(\d+)\s*([wdhms])")
-_TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+# Patterns as text, compiled (and cached by :mod:`re`) when a time is first read: commands
+# that read none, like ``list`` without ``--since``, skip their compilation at start-up.
+_RELATIVE = r"^([+-])\s*((?:\d+\s*[wdhms]\s*)+)$"
+_RELATIVE_PART = r"(\d+)\s*([wdhms])"
+_TIME_OF_DAY = r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$"
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 Direction = Literal["past", "future"]
@@ -72,14 +74,14 @@ def _parse(text: str, now: datetime, zone: tzinfo, direction: Direction) -> date
         raise WhenError(f"no time given; use {HELP}")
     if value.lower() == "now":
         return now.astimezone(UTC)
-    relative = _RELATIVE.match(value)
+    relative = re.match(_RELATIVE, value)
     if relative:
         sign, parts = relative.groups()
         delta = timedelta()
-        for amount, unit in _RELATIVE_PART.findall(parts):
+        for amount, unit in re.findall(_RELATIVE_PART, parts):
             delta += timedelta(**{_UNITS[unit]: int(amount)})
         return (now + delta if sign == "+" else now - delta).astimezone(UTC)
-    clock = _TIME_OF_DAY.match(value)
+    clock = re.match(_TIME_OF_DAY, value)
     if clock:
         return _time_of_day(clock, now, zone, direction, text)
     try:
