@@ -2,7 +2,7 @@
 
 A library first, under a thin CLI: each operation returns a validated
 :class:`~statusbook.edit.changes.Change` and :func:`~statusbook.edit.changes.write` puts it
-on disk. The modules: :mod:`.changes` (changes, errors, the write), :mod:`.naming`
+on disk. The modules: :mod:`.changes` (changes and the write), :mod:`.errors`, :mod:`.naming`
 (which record a person means, new file names), :mod:`.records` (creating records and
 moving them through their lifecycle), :mod:`.fields` (how statusbook writes values),
 :mod:`.catalog`, :mod:`.roundtrip` (edits that keep every other byte), :mod:`.when`
@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 
 #: Each public name and the module that defines it.
 _HOMES: dict[str, str] = {
-    "BusyError": "changes",
+    "BusyError": "errors",
     "CatalogChange": "changes",
     "Change": "changes",
-    "ConflictError": "changes",
-    "EditError": "changes",
-    "EditRefused": "changes",
+    "ConflictError": "errors",
+    "EditError": "errors",
+    "EditRefused": "errors",
     "FileChange": "changes",
-    "RecordNotFound": "changes",
+    "RecordNotFound": "errors",
     "add_action_item": "records",
     "add_components": "catalog",
     "add_postmortem": "records",
@@ -91,16 +91,13 @@ def __getattr__(name: str) -> object:
 
 if TYPE_CHECKING:
     from statusbook.edit.catalog import add_components
-    from statusbook.edit.changes import (
+    from statusbook.edit.changes import CatalogChange, Change, FileChange, write
+    from statusbook.edit.errors import (
         BusyError,
-        CatalogChange,
-        Change,
         ConflictError,
         EditError,
         EditRefused,
-        FileChange,
         RecordNotFound,
-        write,
     )
     from statusbook.edit.fields import placeholders, render_record
     from statusbook.edit.naming import find_record, record_ids, record_path, slugify

@@ -9,7 +9,7 @@ from datetime import date
 
 from ruamel.yaml.comments import CommentedSeq
 
-from statusbook.edit.changes import EditError
+from statusbook.edit.errors import EditError
 from statusbook.edit.fields import ACTION_KEY_ORDER, set_key, to_yaml
 from statusbook.model import ActionStatus
 

@@ -12,7 +12,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statusbook.edit import roundtrip
-from statusbook.edit.changes import CatalogChange, EditError, EditRefused, decode
+from statusbook.edit.changes import CatalogChange, decode
+from statusbook.edit.errors import EditError, EditRefused
 from statusbook.edit.fields import to_yaml
 from statusbook.load.catalog import CatalogError, load_catalog
 from statusbook.model import Catalog, Component

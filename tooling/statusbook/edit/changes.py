@@ -7,55 +7,23 @@ atomically, so a crash or a full disk leaves the old file as it was and two writ
 same moment never lose one of the two edits. Errors are exceptions carrying problems, never
 printed here.
 
-``list`` and ``show`` import this module for its errors (a record that is not found), so
-what only a diff or a write needs — :mod:`difflib`, and the lock and atomic replace with
-:mod:`tempfile` behind them — is imported where it is used.
+What only a diff or a write needs — :mod:`difflib`, and the lock and atomic replace with
+:mod:`tempfile` behind them — is imported where it is used. The errors live in
+:mod:`statusbook.edit.errors`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from statusbook.edit.errors import BusyError, ConflictError, EditError, EditRefused
 from statusbook.load.records import parse_source
 from statusbook.load.rules import check_record
 from statusbook.model import Catalog, Incident
 from statusbook.paths import display_path
 from statusbook.problems import Problem
-
-# --- errors ----------------------------------------------------------------------------------
-
-
-class EditError(Exception):
-    """An edit that cannot be made. ``problems`` holds validator findings, if any, and
-    ``draft`` the bytes that were refused, so the caller can keep a person's text."""
-
-    def __init__(
-        self, message: str, problems: Sequence[Problem] = (), draft: bytes | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
-        self.draft = draft
-
-
-class RecordNotFound(EditError):
-    """No record (or more than one) answers to the id given."""
-
-
-class EditRefused(EditError):
-    """The edit would leave the record (or the catalog) invalid; nothing was written."""
-
-
-class ConflictError(EditError):
-    """The file changed on disk after it was read; writing would lose someone's edit."""
-
-
-class BusyError(ConflictError):
-    """Another writer has held the file's lock for too long; nothing was written."""
-
 
 # --- changes ---------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from statusbook.edit.changes import RecordNotFound
+from statusbook.edit.errors import RecordNotFound
 from statusbook.load.records import discover, read_source
 from statusbook.model import Catalog, Kind
 

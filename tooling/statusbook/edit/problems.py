@@ -24,7 +24,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statusbook.edit import roundtrip
 from statusbook.edit.action_items import append_item, set_item_status
-from statusbook.edit.changes import EditError, EditRefused, FileChange, RecordNotFound, decode
+from statusbook.edit.changes import FileChange, decode
+from statusbook.edit.errors import EditError, EditRefused, RecordNotFound
 from statusbook.edit.fields import set_key, text, to_yaml
 from statusbook.edit.naming import find_record, slugify
 from statusbook.load.frontmatter import FrontMatterError, split_front_matter

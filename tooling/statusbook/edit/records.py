@@ -20,7 +20,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statusbook.edit import roundtrip
 from statusbook.edit.action_items import append_item, set_item_status
-from statusbook.edit.changes import Change, EditError, EditRefused, checked, problems_of
+from statusbook.edit.changes import Change, checked, problems_of
+from statusbook.edit.errors import EditError, EditRefused
 from statusbook.edit.fields import (
     POSTMORTEM_KEY_ORDER,
     append_update,
