@@ -125,12 +125,14 @@ def load_command(name: str) -> click.Command:
     the import built is then frozen out of its later passes (:func:`gc.freeze`).
     """
     module, _, attribute = COMMANDS[name].target.partition(":")
+    collecting = gc.isenabled()
     gc.disable()
     try:
         command = getattr(importlib.import_module(module), attribute)
     finally:
         gc.freeze()
-        gc.enable()
+        if collecting:
+            gc.enable()
     if not isinstance(command, click.Command):
         raise TypeError(f"{COMMANDS[name].target} is not a Click command")
     return command
