@@ -222,3 +222,19 @@ def test_reading_records_imports_nothing_only_writing_or_markup_needs(demo, argu
 
 def test_validate_imports_no_sanitiser(demo):
     assert "nh3" not in imported_by(["validate", "--now", DEMO_NOW], demo)
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_loading_a_command_leaves_the_garbage_collector_as_it_was(collecting):
+    """A command's import runs without the cyclic collector (a few ms of every start-up),
+    and the collector is then as the caller had it: on for the CLI, off for a caller that
+    turned it off."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if collecting else gc.disable()
+        assert isinstance(load_command("sla"), click.Command)
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable() if was else gc.disable()
