@@ -142,7 +142,8 @@ def test_help_imports_no_command(demo):
     assert not {"yaml", "ruamel", "nh3", *HEAVY} & {m.split(".")[0] for m in modules}
 
 
-@pytest.mark.parametrize(
+#: The commands that only read records, each as a person types it on the examples.
+READING_COMMANDS = pytest.mark.parametrize(
     "arguments",
     [
         ["validate", "--now", DEMO_NOW],
@@ -151,6 +152,9 @@ def test_help_imports_no_command(demo):
     ],
     ids=["validate", "list", "show"],
 )
+
+
+@READING_COMMANDS
 def test_reading_records_imports_no_renderer_site_or_network_code(demo, arguments):
     modules = imported_by(arguments, demo)
     heavy = sorted({_package(m) for m in _heavy(modules)})
@@ -162,15 +166,7 @@ def test_reading_records_imports_no_renderer_site_or_network_code(demo, argument
     assert not {"http", "urllib.request", "email", "sqlalchemy"} & modules
 
 
-@pytest.mark.parametrize(
-    "arguments",
-    [
-        ["validate", "--now", DEMO_NOW],
-        ["list", "--now", DEMO_NOW],
-        ["show", DEMO_RECORD, "--now", DEMO_NOW],
-    ],
-    ids=["validate", "list", "show"],
-)
+@READING_COMMANDS
 def test_reading_records_creates_no_dataclass_and_reads_no_zone_database(demo, arguments):
     """The two costs that made a read-only command take three times a bare Click process:
     a dataclass compiles its methods when its class is created (about 1 ms each on Python
@@ -202,15 +198,7 @@ WRITERS = ("statusbook.io.atomic", "tempfile", "shutil", "difflib")
 MARKUP_PARSERS = ("statusbook.htmlscan", "html.parser", "html.entities")
 
 
-@pytest.mark.parametrize(
-    "arguments",
-    [
-        ["validate", "--now", DEMO_NOW],
-        ["list", "--now", DEMO_NOW],
-        ["show", DEMO_RECORD, "--now", DEMO_NOW],
-    ],
-    ids=["validate", "list", "show"],
-)
+@READING_COMMANDS
 def test_reading_records_imports_nothing_only_writing_or_markup_needs(demo, arguments):
     modules = imported_by(arguments, demo)
     unneeded = {*WRITERS, *MARKUP_PARSERS} - ({"difflib"} if arguments[0] == "show" else set())
