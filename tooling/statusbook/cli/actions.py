@@ -9,13 +9,12 @@ what the scheduled workflow does with its one GitHub issue
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
 
 from statusbook.cli.common import AppContext, now_option
-from statusbook.cli.editing import session_for
+from statusbook.cli.editing import parse_date, session_for
 from statusbook.cli.problems import repository_snapshot
 from statusbook.derive.actions import action_rows, select
 from statusbook.render.actions import FORMATS, IssuePlan, issue_plan, render
@@ -55,7 +54,7 @@ def actions(
     now: str | None,
 ) -> None:
     """List action items of postmortems and problem records, overdue ones flagged."""
-    before = _day(due_before)
+    before = parse_date(due_before, "--due-before")
     session = session_for(app, now, None, prompt=False)
     snapshot = repository_snapshot(session)
     today = snapshot.catalog.today(snapshot.now)
@@ -87,14 +86,3 @@ def actions(
         click.echo(plan.as_json())
         return
     click.echo(render(rows, output_format, now=snapshot.now, today=today))
-
-
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise click.BadParameter(
-            f"{text!r} is not a date like 2026-12-01", param_hint="--due-before"
-        ) from None
