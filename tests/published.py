@@ -53,6 +53,14 @@ def demo_project(root: Path) -> Path:
     return root
 
 
+def built_demo_site(tmp_path_factory, now: datetime, name: str = "site") -> Path:
+    """The demo repository built at ``now`` into a fresh folder (a module's ``site``)."""
+    out = tmp_path_factory.mktemp(name)
+    result = build(demo_project(tmp_path_factory.mktemp("demo")), out, now)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def incident_text(
     day: datetime,
     title: str = "Slow responses",

@@ -14,8 +14,7 @@ import pytest
 
 from .browsing import NEEDS_CHROMIUM, PHONE, chromium, serve, visit
 from .conftest import REPO_ROOT
-from .published import demo_project
-from .sitebuild import build
+from .published import built_demo_site
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
@@ -32,10 +31,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser-site")
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), out, NOW)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_demo_site(tmp_path_factory, NOW, "browser-site")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from statusbook.mkdocs.material_css import Keep, parse, serialize, subset
 from statusbook.mkdocs.plugin import AUDIENCE_VARIABLE
 
 from .browsing import DESKTOP, NEEDS_CHROMIUM, PHONE, chromium, serve, visit
-from .published import demo_project
+from .published import built_demo_site, demo_project
 from .sitebuild import build, page
 
 NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
@@ -123,10 +123,7 @@ def test_templates_add_the_material_classes_they_name(tmp_path):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), out, NOW)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_demo_site(tmp_path_factory, NOW)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .published import demo_project
+from .published import built_demo_site, demo_project
 from .sitebuild import build, install_site_files, page, text
 
 NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
@@ -18,10 +18,7 @@ NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), out, NOW)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_demo_site(tmp_path_factory, NOW)
 
 
 def component_rows(home) -> dict[str, object]:
