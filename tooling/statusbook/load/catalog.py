@@ -25,7 +25,6 @@ from statusbook.model import (
     WebhookType,
 )
 from statusbook.problems import Problem
-from statusbook.timeutil import UnknownZone
 
 CATALOG_FILE_NAME = "statusbook.yml"
 
@@ -97,7 +96,7 @@ def _check_references(data: dict[str, Any], source: Any) -> None:
     zone = site.get("time_zone", "UTC")
     try:
         timeutil.zone(zone)
-    except UnknownZone:
+    except timeutil.UnknownZone:
         source.report(
             "SB501",
             f"time zone {zone!r} is not an IANA time zone",
